@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+
+/** Each command file exports one `register` function; this list is the only place that names them. */
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
+  () => import('./models.js'),
+];
