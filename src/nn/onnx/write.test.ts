@@ -167,8 +167,14 @@ describe('writeOnnx: model interface', () => {
     const bytes = writeOnnx(graph, weights, { metadata: {} });
     const session = await ort.InferenceSession.create(bytes);
     try {
-      expect(session.inputNames).toEqual(['input']);
-      expect(session.outputNames).toEqual(['logits', 'probabilities', 'features']);
+      const declared = (values: readonly ort.InferenceSession.ValueMetadata[]) =>
+        values.map((v) => [v.name, v.isTensor ? [...v.shape] : undefined]);
+      expect(declared(session.inputMetadata)).toEqual([['input', ['batch', 1, SIZE, SIZE]]]);
+      expect(declared(session.outputMetadata)).toEqual([
+        ['logits', ['batch', 3]],
+        ['probabilities', ['batch', 3]],
+        ['features', ['batch', 6, 5, 5]],
+      ]);
       for (const n of [1, 5]) {
         const input = randomInput([n, 1, SIZE, SIZE], n);
         const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(input.data), input.shape) });
