@@ -9,13 +9,14 @@ import type { Graph } from '../ir.js';
 
 /**
  * The batch norms that can be folded, keyed by the convolution they fold into. A batch norm qualifies
- * when it reads a conv2d whose output nothing else reads and which is not one of the graph's named outputs.
+ * when it reads a conv2d whose output nothing else reads and which is neither a named output nor the head.
  */
 export function planBatchNormFolding(graph: Graph): Map<string, string> {
   const readers = new Map<string, number>();
   for (const node of graph.nodes) for (const input of node.inputs) readers.set(input, (readers.get(input) ?? 0) + 1);
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));
-  const exposed = new Set([graph.output, graph.featureMap]);
+  // The head keeps its trained weights untouched: serving reads them for class activation maps.
+  const exposed = new Set([graph.output, graph.featureMap, graph.head]);
   const plan = new Map<string, string>();
   for (const node of graph.nodes) {
     if (node.op !== 'batchnorm2d') continue;

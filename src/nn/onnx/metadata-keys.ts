@@ -9,8 +9,13 @@ export const OSTEON_KEYS = {
   inputSize: 'osteon.input_size',
   inputChannels: 'osteon.input_channels',
   numClasses: 'osteon.num_classes',
-  /** Name of the initializer holding the linear head's weight [numClasses, K], for class activation maps. */
+  /**
+   * Name of the initializer holding the head's weight, for class activation maps: [numClasses, K] for a
+   * linear head, [numClasses, K, 1, 1] for a pointwise-conv head (SqueezeNet).
+   */
   headWeight: 'osteon.head_weight',
+  /** `linear` (CAM = ReLU(sum_k w_ck A_k)) or `conv2d` (a 1x1 conv applied before pooling; CAM = ReLU(head(A))). */
+  headOp: 'osteon.head_op',
   /** `true` when batch norms were folded into the preceding convolutions. */
   batchNormFolded: 'osteon.batchnorm_folded',
 } as const;

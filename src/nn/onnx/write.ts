@@ -30,8 +30,9 @@ export interface WriteOnnxOptions {
  * Input `input`: float32 [N, C, S, S], N symbolic ("batch"), S = `inputSize`.
  * Outputs: `logits` [N, classes]; `probabilities` [N, classes] (softmax over classes);
  * `features` [N, K, h, w], the feature map that the head weighs, for class activation maps.
- * The head's weight [classes, K] stays an initializer named `<head>.weight` (also recorded under the
- * metadata key `osteon.head_weight`); read it with `readOnnxInitializer`.
+ * The head's weight ([classes, K], or [classes, K, 1, 1] for a 1x1-conv head) stays an initializer named
+ * `<head>.weight`, never folded or renamed (also recorded under the metadata key `osteon.head_weight`, the
+ * head's op under `osteon.head_op`); read it with `readOnnxInitializer`.
  *
  * @param weights parameters and buffers by their torchvision names (`num_batches_tracked` may be present; it is not needed).
  */
@@ -86,6 +87,7 @@ function metadataEntries(
     [OSTEON_KEYS.inputChannels, String(graph.inputChannels)],
     [OSTEON_KEYS.numClasses, String(graph.numClasses)],
     [OSTEON_KEYS.headWeight, `${graph.head}.weight`],
+    [OSTEON_KEYS.headOp, graph.nodes.find((n) => n.name === graph.head)?.op ?? ''],
     [OSTEON_KEYS.batchNormFolded, String(foldBatchNorm)],
   ];
   const theirs = Object.entries(caller).map(([key, value]): [string, string] => {
