@@ -1,0 +1,16 @@
+import { expect, it } from 'vitest';
+import { tinyNet, randomBatch } from '../../../test/helpers/tiny-graphs.js';
+import { runEngineConformance } from './conformance.js';
+import { InlineModel } from './inline.js';
+
+runEngineConformance('inline', (graph, options) => new InlineModel(graph, options));
+
+it('does not block the event loop during native work', async () => {
+  const model = new InlineModel(tinyNet(), { threads: 1 });
+  const big = randomBatch(64, 64, 1);
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  for (let i = 0; i < 5; i++) await model.predict(big);
+  clearInterval(timer);
+  expect(ticks).toBeGreaterThan(0);
+});

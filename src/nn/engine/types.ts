@@ -1,0 +1,49 @@
+import type { HostTensor, LoadReport, LossConfig, OptimizerConfig, StateDict, StepResult } from '../native.js';
+
+/** A batch of preprocessed images in channels-last order: data.length = n * height * width * channels. */
+export interface ImageBatch {
+  data: Float32Array;
+  shape: [n: number, height: number, width: number, channels: number];
+}
+
+/** Class indices (Int32Array, one per image) or class probabilities (Float32Array, n x classes; mixup). */
+export type Targets = Int32Array | Float32Array;
+
+export interface EngineOptions {
+  /** `process` (default) runs libtorch in a child process so a native crash cannot take the caller down. */
+  isolation?: 'process' | 'inline';
+  device?: 'cpu' | 'cuda';
+  /** Intra-op threads; default: the machine's core count. */
+  threads?: number;
+  channelsLast?: boolean;
+  /** Seeds parameter initialisation. */
+  seed?: number;
+}
+
+/**
+ * One trainable model, wherever it runs. Every call is asynchronous, so the in-process and the
+ * child-process implementations are interchangeable (one conformance suite runs against both).
+ */
+export interface TrainableModel {
+  trainStep(batch: ImageBatch, targets: Targets, lr: number): Promise<StepResult>;
+  predict(batch: ImageBatch, options?: { features?: boolean; training?: boolean }): Promise<{
+    logits: HostTensor;
+    features?: HostTensor;
+  }>;
+  configureOptimizer(config: OptimizerConfig): Promise<void>;
+  configureLoss(config: LossConfig): Promise<void>;
+  stateDict(): Promise<StateDict>;
+  loadStateDict(state: StateDict): Promise<LoadReport>;
+  /** Weights as safetensors, written atomically. */
+  saveWeights(file: string, metadata?: Record<string, string>): Promise<void>;
+  saveOptimizer(file: string): Promise<void>;
+  loadOptimizer(file: string): Promise<void>;
+  /** Freezes (or unfreezes) every parameter whose name starts with one of the prefixes; returns how many. */
+  setFrozen(prefixes: string[], frozen: boolean): Promise<number>;
+  gradCheck(
+    batch: ImageBatch,
+    options?: { training?: boolean; samples?: number; seed?: number },
+  ): Promise<{ maxRelativeError: number; checked: number }>;
+  /** Frees the model (and ends its process). */
+  dispose(): Promise<void>;
+}
