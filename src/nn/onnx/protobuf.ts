@@ -127,9 +127,12 @@ export class ProtoWriter {
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** The IEEE 754 little-endian bytes of float32 values (protobuf and ONNX raw_data byte order). */
+/**
+ * The IEEE 754 little-endian bytes of float32 values (protobuf and ONNX raw_data byte order); on
+ * little-endian hosts a view of the same memory, not a copy.
+ */
 export function float32LittleEndian(values: Float32Array): Uint8Array {
-  if (littleEndianHost) return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+  if (littleEndianHost) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const out = new Uint8Array(values.length * 4);
   const view = new DataView(out.buffer);
   for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i] as number, true);

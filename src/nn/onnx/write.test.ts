@@ -122,8 +122,7 @@ describe('writeOnnx: each op against the reference implementation', () => {
     await expectMatchesReference(classifier('no_bias_head', 3, (b) => b.conv('conv', 'input', 4, 3), { headBias: false }));
   });
 
-  it('does not rename values that collide with output names incorrectly', async () => {
-    // Nodes named like the model's outputs must not clash with them.
+  it('works when IR nodes are named like the model\'s outputs', async () => {
     const graph = classifier('clash', 3, (b) => b.relu('features', b.conv('logits', 'input', 4, 3)));
     await expectMatchesReference(graph);
   });
