@@ -54,6 +54,13 @@ export function writeOnnx(graph: Graph, weights: Weights, options: WriteOnnxOpti
 
   const batch = 'batch';
   const featureShape = shapes.get(graph.featureMap) as number[];
+  const logitsShape = shapes.get(graph.output) as number[];
+  if (featureShape.length !== 3 || logitsShape.length !== 1 || logitsShape[0] !== graph.numClasses) {
+    throw new Error(
+      `graph ${graph.arch}: feature map [N, ${featureShape.join(', ')}] should be [N, K, h, w] and ` +
+        `logits [N, ${logitsShape.join(', ')}] should be [N, ${graph.numClasses}]`,
+    );
+  }
   const logitsDims = [batch, graph.numClasses];
   return encodeModel({
     producerName: 'osteon',
