@@ -5,4 +5,5 @@ export type RegisterCommand = (program: Command) => void;
 
 export const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./models.js'),
+  () => import('./synth.js'),
 ];

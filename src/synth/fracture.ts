@@ -1,0 +1,298 @@
+import type { Random } from './random.js';
+import type { FractureType } from './types.js';
+import { halfWidth, toImage, type BoneShape } from './bone.js';
+import { boundsOf, smoothstep, type Rect, type Vec2 } from './geometry.js';
+
+const deg = Math.PI / 180;
+
+/**
+ * A break of one bone, in the bone's rest coordinates (u along the axis, v across; see bone.ts).
+ * Cut lines split the bone into fragments; each fragment keeps the part of the bone on its side of its cuts
+ * and may move rigidly. The motion fades to nothing outside a window around the break, so the bone far from
+ * the break is drawn exactly as if unbroken: every change stays inside `zone`.
+ */
+export interface Fracture {
+  type: FractureType;
+  boneIndex: number;
+  fragments: Fragment[];
+  cracks: Crack[];
+  /** Motion weight 1 for u in [full0, full1], fading to 0 over `fade` on each side. */
+  window: { full0: number; full1: number; fade0: number; fade1: number };
+  /** Rest-frame rectangle that holds every change, u0..u1 by -halfWidth..halfWidth. */
+  zone: { u0: number; u1: number; halfWidth: number };
+  displacementPx: number;
+  angulationDeg: number;
+}
+
+export interface CutLine {
+  u: number;
+  v: number;
+  /** Unit normal (nu, nv). */
+  nu: number;
+  nv: number;
+  /** Roughness of the break: sum of sinusoids along the line. */
+  jag: Array<{ amplitude: number; frequency: number; phase: number }>;
+  /** Half-width of the lucent gap, pixels. */
+  gap: number;
+}
+
+export interface Motion {
+  pivotU: number;
+  pivotV: number;
+  angle: number;
+  shiftU: number;
+  shiftV: number;
+}
+
+export interface Fragment {
+  cuts: Array<{ line: CutLine; side: 1 | -1 }>;
+  motion: Motion | null;
+}
+
+/** A thin lucent line that does not separate the bone (hairline break), active for v in [vFrom, vTo]. */
+export interface Crack {
+  line: CutLine;
+  vFrom: number;
+  vTo: number;
+  width: number;
+  depth: number;
+}
+
+export function signedDistance(line: CutLine, u: number, v: number): number {
+  const du = u - line.u;
+  const dv = v - line.v;
+  const t = -line.nv * du + line.nu * dv;
+  let s = line.nu * du + line.nv * dv;
+  for (const j of line.jag) s += j.amplitude * Math.sin(j.frequency * t + j.phase);
+  return s;
+}
+
+function jagAmplitude(line: CutLine): number {
+  return line.jag.reduce((a, j) => a + Math.abs(j.amplitude), 0);
+}
+
+/** How much of a fragment is present at rest point (u, v): 1 inside, 0 outside, soft over a pixel. */
+export function fragmentCoverage(fragment: Fragment, u: number, v: number): number {
+  let c = 1;
+  for (const { line, side } of fragment.cuts) {
+    const s = side * signedDistance(line, u, v) - line.gap + 0.5;
+    if (s <= 0) return 0;
+    if (s < 1) c *= s;
+  }
+  return c;
+}
+
+export function motionWeight(f: Fracture, u: number): number {
+  const w = f.window;
+  if (u <= w.full0 - w.fade0 || u >= w.full1 + w.fade1) return 0;
+  return smoothstep(w.full0 - w.fade0, w.full0, u) * (1 - smoothstep(w.full1, w.full1 + w.fade1, u));
+}
+
+/** Where a moved fragment's point p (rest coordinates) goes, ignoring the fade. */
+export function applyMotion(m: Motion, u: number, v: number): { u: number; v: number } {
+  const c = Math.cos(m.angle);
+  const s = Math.sin(m.angle);
+  const du = u - m.pivotU;
+  const dv = v - m.pivotV;
+  return { u: m.pivotU + c * du - s * dv + m.shiftU, v: m.pivotV + s * du + c * dv + m.shiftV };
+}
+
+/**
+ * Finds the rest point p that a fragment's (faded) motion carries to y: solves p + w(p)(M(p) - p) = y by
+ * fixed-point iteration (the motion is small and smooth, so it contracts).
+ */
+export function restPoint(f: Fracture, m: Motion, yu: number, yv: number): { u: number; v: number } {
+  let pu = yu;
+  let pv = yv;
+  for (let k = 0; k < 6; k++) {
+    const w = motionWeight(f, pu);
+    if (w === 0 && k === 0) return { u: yu, v: yv };
+    const moved = applyMotion(m, pu, pv);
+    pu = yu - w * (moved.u - pu);
+    pv = yv - w * (moved.v - pv);
+  }
+  return { u: pu, v: pv };
+}
+
+/** Lucency factor of the cracks at rest point (u, v): 1 where there is none. */
+export function crackFactor(f: Fracture, u: number, v: number): number {
+  let factor = 1;
+  for (const c of f.cracks) {
+    if (v < c.vFrom || v > c.vTo) continue;
+    const s = signedDistance(c.line, u, v);
+    if (Math.abs(s) > 4 * c.width) continue;
+    const taper = smoothstep(c.vFrom, c.vFrom + 1.5, v) * (1 - smoothstep(c.vTo - 1.5, c.vTo, v));
+    factor *= 1 - c.depth * taper * Math.exp(-(s * s) / (2 * c.width * c.width));
+  }
+  return factor;
+}
+
+export interface FracturePlanOptions {
+  difficulty: number;
+  type?: FractureType;
+}
+
+/** Draws a break of `bone` at a random point of its shaft. */
+export function planFracture(
+  random: Random,
+  bone: BoneShape,
+  boneIndex: number,
+  options: FracturePlanOptions,
+): Fracture {
+  const d = options.difficulty;
+  const type =
+    options.type ??
+    random.weighted<FractureType>({
+      transverse: 0.3,
+      oblique: 0.3,
+      comminuted: 0.22 * (1.2 - d),
+      hairline: 0.1 + 0.35 * d,
+    });
+  const ease = 1.25 - d; // larger = more obvious
+  const uf = bone.length * random.uniform(0.22, 0.78);
+  const radius = halfWidth(bone, uf);
+  const angle =
+    type === 'transverse' ? random.normal(0, 6) * deg
+    : type === 'oblique' ? random.sign() * random.uniform(28, 55) * deg
+    : type === 'comminuted' ? random.normal(0, 15) * deg
+    : random.sign() * random.uniform(0, 40) * deg;
+  const main = cutLine(random, uf, 0, angle, radius, type === 'hairline' ? 0 : random.uniform(0.1, 1.1) * ease);
+
+  const moving: 1 | -1 = random.sign() as 1 | -1;
+  const fragments: Fragment[] = [];
+  const cracks: Crack[] = [];
+  let distalMotion: Motion | null = null;
+  let wedgeReach = 0;
+
+  if (type === 'hairline') {
+    const side = random.sign();
+    const across = random.uniform(0.35, 1) * 2 * radius;
+    const edge = radius + 2;
+    cracks.push({
+      line: main,
+      vFrom: side > 0 ? edge - across : -edge,
+      vTo: side > 0 ? edge : -edge + across,
+      width: random.uniform(0.35, 0.75),
+      depth: Math.min(0.9, random.uniform(0.3, 0.75) * (1.15 - 0.45 * d)),
+    });
+    fragments.push({ cuts: [], motion: null });
+  } else {
+    if (random.chance(0.95 - 0.5 * d)) {
+      const lateral = random.sign() * 2 * radius * random.uniform(0.04, 0.55) * ease;
+      const axial = radius * random.uniform(-0.45, 0.25) * ease;
+      const hinge = random.sign() * radius;
+      distalMotion = {
+        pivotU: uf - (main.nv * hinge) / main.nu,
+        pivotV: hinge,
+        angle: Math.max(-25, Math.min(25, random.normal(0, 9 * ease))) * deg,
+        shiftU: moving * axial,
+        shiftV: lateral,
+      };
+    }
+    fragments.push({ cuts: [{ line: main, side: (-moving) as 1 | -1 }], motion: null });
+    if (type === 'comminuted') {
+      const wedge = planWedge(random, main, uf, radius, moving);
+      wedgeReach = wedge.reach;
+      fragments.push({ cuts: [{ line: main, side: moving }, { line: wedge.line, side: (-wedge.side) as 1 | -1 }], motion: distalMotion });
+      fragments.push({ cuts: [{ line: main, side: moving }, { line: wedge.line, side: wedge.side }], motion: wedge.motion });
+    } else {
+      fragments.push({ cuts: [{ line: main, side: moving }], motion: distalMotion });
+    }
+  }
+
+  // The break reaches this far from uf along the axis across the bone's width (both sides).
+  const zoneRadius = maxWidthNear(bone, uf, radius * 4) + 1;
+  // 3 px more for the soft edge of a crack.
+  const lineReach = (Math.abs(main.nv) * zoneRadius + jagAmplitude(main) + main.gap + 4.5) / Math.abs(main.nu);
+  const moves = fragments.some((f) => f.motion !== null);
+  const displacement = moves ? largestMotion(fragments, uf, lineReach + wedgeReach + radius * 3, zoneRadius) : 0;
+  const near = Math.max(lineReach, wedgeReach) + radius * random.uniform(0.4, 1.2);
+  const fade = Math.max(3 * radius, 3 * displacement, 6);
+  const behind = lineReach + displacement + 2;
+  const window =
+    moving > 0
+      ? { full0: uf - behind, full1: uf + near, fade0: 2, fade1: fade }
+      : { full0: uf - near, full1: uf + behind, fade0: fade, fade1: 2 };
+  const zone = moves
+    ? { u0: window.full0 - window.fade0, u1: window.full1 + window.fade1, halfWidth: zoneRadius }
+    : { u0: uf - lineReach, u1: uf + lineReach, halfWidth: zoneRadius };
+  return {
+    type,
+    boneIndex,
+    fragments,
+    cracks,
+    window,
+    zone,
+    displacementPx: displacement,
+    angulationDeg: Math.abs((distalMotion?.angle ?? 0) / deg),
+  };
+}
+
+function cutLine(random: Random, u: number, v: number, angle: number, radius: number, gap: number): CutLine {
+  const roughness = Math.max(0.3, radius * random.uniform(0.04, 0.12));
+  const jag = [0, 1, 2].map((k) => ({
+    amplitude: (roughness / (k + 1)) * random.uniform(0.5, 1),
+    frequency: ((k + 1) * random.uniform(1.5, 3.5)) / Math.max(2, radius),
+    phase: random.uniform(0, 2 * Math.PI),
+  }));
+  return { u, v, nu: Math.cos(angle), nv: Math.sin(angle), jag, gap };
+}
+
+/** A butterfly fragment: a wedge between the main line and a second line, on one side of the bone. */
+function planWedge(random: Random, main: CutLine, uf: number, radius: number, moving: 1 | -1) {
+  const side = random.sign();
+  const apexV = -side * random.uniform(0, 0.4) * radius;
+  const apexU = uf - (main.nv * apexV) / main.nu;
+  const beta = random.uniform(30, 60) * deg;
+  const dirU = moving * Math.cos(beta);
+  const dirV = side * Math.sin(beta);
+  const line: CutLine = {
+    ...cutLine(random, apexU, apexV, 0, radius, random.uniform(0.2, 0.9)),
+    nu: -dirV,
+    nv: dirU,
+  };
+  // The wedge is the side of the second line holding a point between the two rays from the apex.
+  const mainDirU = -main.nv * Math.sign(main.nu) * side;
+  const mainDirV = main.nu * Math.sign(main.nu) * side;
+  const inside = signedDistance(line, apexU + (mainDirU + dirU) * 0.5, apexV + (mainDirV + dirV) * 0.5);
+  const wedgeSide = (inside >= 0 ? 1 : -1) as 1 | -1;
+  const reach = ((radius * 1.3 + Math.abs(apexV)) / Math.tan(beta)) + Math.abs(apexU - uf) + 2;
+  const motion: Motion = {
+    pivotU: apexU + moving * radius * 0.4,
+    pivotV: side * radius * 0.6,
+    angle: random.normal(0, 10) * deg,
+    shiftU: moving * random.uniform(0, 0.3) * radius,
+    shiftV: side * random.uniform(0.15, 0.6) * radius,
+  };
+  return { line, side: wedgeSide, reach, motion };
+}
+
+function maxWidthNear(bone: BoneShape, u: number, span: number): number {
+  let w = 0;
+  for (let k = 0; k <= 16; k++) w = Math.max(w, halfWidth(bone, u - span + (2 * span * k) / 16));
+  return w;
+}
+
+/** The largest distance any fragment motion carries a point near the break (motion is affine: corners). */
+function largestMotion(fragments: Fragment[], uf: number, reach: number, radius: number): number {
+  let largest = 0;
+  for (const f of fragments) {
+    if (!f.motion) continue;
+    for (const [u, v] of [[uf - reach, -radius], [uf - reach, radius], [uf + reach, -radius], [uf + reach, radius]] as const) {
+      const moved = applyMotion(f.motion, u, v);
+      largest = Math.max(largest, Math.hypot(moved.u - u, moved.v - v));
+    }
+  }
+  return largest;
+}
+
+/**
+ * The pixel rectangle that holds every change the break makes: the zone in image coordinates, widened by how
+ * far fragments move and by the blur that spreads each change.
+ */
+export function fractureBounds(f: Fracture, bone: BoneShape, blurRadiusPx: number): Rect {
+  const { u0, u1, halfWidth: hw } = f.zone;
+  const corners: Vec2[] = [toImage(bone, u0, -hw), toImage(bone, u0, hw), toImage(bone, u1, -hw), toImage(bone, u1, hw)];
+  const moved = largestMotion(f.fragments, (u0 + u1) / 2, (u1 - u0) / 2, hw);
+  return boundsOf(corners, moved + blurRadiusPx + 1.5);
+}

@@ -1,0 +1,176 @@
+import { OsteonError } from '../errors.js';
+import { hashSeed, imageRandom, Random, Stream } from './random.js';
+import { buildScene, type Scene } from './scene.js';
+import { insideField, planExposure, type Exposure } from './exposure.js';
+import { fractureBounds, planFracture, type Fracture } from './fracture.js';
+import { blurRadius } from './blur.js';
+import { halfWidth, toImage } from './bone.js';
+import { renderRadiograph } from './render.js';
+import { TrabecularTexture } from './texture.js';
+import type { SideMarker } from './marker.js';
+import type { Rect } from './geometry.js';
+import type { PixelBox, Radiograph, RadiographOptions, SynthLabel } from './types.js';
+
+export const DEFAULT_SIZE = 256;
+export const DEFAULT_DIFFICULTY = 0.5;
+
+/**
+ * The label of image `index`: images come in pairs (2k, 2k+1) holding one fractured and one normal image in
+ * an order drawn from (seed, k), so any even count is exactly half fractured and labels never depend on n.
+ */
+export function labelFor(seed: number, index: number): SynthLabel {
+  const flip = hashSeed(seed, Math.floor(index / 2), Stream.label) & 1;
+  return ((index & 1) ^ flip) === 1 ? 'fractured' : 'normal';
+}
+
+/**
+ * Draws synthetic radiograph `index` of the set `seed`. The same (seed, index, options) always gives the same
+ * pixels, whatever else is generated.
+ */
+export function generateRadiograph(seed: number, index: number, options: RadiographOptions = {}): Radiograph {
+  const size = options.size ?? DEFAULT_SIZE;
+  const difficulty = options.difficulty ?? DEFAULT_DIFFICULTY;
+  validateOptions(size, difficulty);
+  const label = options.label ?? labelFor(seed, index);
+
+  const scene = buildScene(imageRandom(seed, index, Stream.anatomy), size);
+  const exposure = planExposure(imageRandom(seed, index, Stream.exposure), scene, size, difficulty);
+  const texture = new TrabecularTexture(imageRandom(seed, index, Stream.texture), 0.5);
+  const radius = blurRadius(exposure.blurSigma);
+  const broken =
+    label === 'fractured' ? placeFracture(imageRandom(seed, index, Stream.fracture), scene, exposure, size, difficulty, radius) : null;
+  const marker = placeMarker(imageRandom(seed, index, Stream.marker), exposure, size, broken?.box ?? null);
+
+  const pixels = renderRadiograph({
+    size,
+    scene,
+    fracture: options.omitFracture ? null : (broken?.fracture ?? null),
+    exposure,
+    marker,
+    texture,
+    noise: imageRandom(seed, index, Stream.noise),
+  });
+
+  const fracture = broken
+    ? {
+        type: broken.fracture.type,
+        bone: scene.bones[broken.fracture.boneIndex]!.name,
+        boneKind: scene.bones[broken.fracture.boneIndex]!.kind,
+        box: broken.box,
+        displacementPx: round2(broken.fracture.displacementPx),
+        angulationDeg: round2(broken.fracture.angulationDeg),
+      }
+    : null;
+  return {
+    pixels,
+    width: size,
+    height: size,
+    truth: {
+      index,
+      label,
+      bodyPart: scene.bodyPart,
+      boneKind: scene.boneKind,
+      sideMarker: marker?.letter ?? null,
+      fracture,
+    },
+  };
+}
+
+function validateOptions(size: number, difficulty: number): void {
+  if (!Number.isInteger(size) || size < 32 || size > 4096) {
+    throw new OsteonError('SYNTH_BAD_SIZE', `Image size ${size} is not supported; give --size a whole number from 32 to 4096.`);
+  }
+  if (!(difficulty >= 0 && difficulty <= 1)) {
+    throw new OsteonError('SYNTH_BAD_DIFFICULTY', `Difficulty ${difficulty} is out of range; give --difficulty a number from 0 to 1.`);
+  }
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+interface PlacedFracture {
+  fracture: Fracture;
+  box: PixelBox;
+}
+
+/**
+ * Chooses a bone and a break that the image shows well: the break's centre inside the exposed field and most
+ * of its box inside the image. Falls back to the best try.
+ */
+function placeFracture(
+  random: Random,
+  scene: Scene,
+  exposure: Exposure,
+  size: number,
+  difficulty: number,
+  blur: number,
+): PlacedFracture {
+  const weights = Object.fromEntries(scene.breakWeights.map((w, i) => [String(i), w])) as Record<string, number>;
+  let best: { placed: PlacedFracture; score: number } | null = null;
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const boneIndex = Number(random.weighted(weights));
+    const bone = scene.bones[boneIndex]!;
+    const fracture = planFracture(random, bone, boneIndex, { difficulty });
+    const uf = (fracture.zone.u0 + fracture.zone.u1) / 2;
+    const centre = toImage(bone, uf, 0);
+    const rect = fractureBounds(fracture, bone, blur);
+    const visible = visibleFraction(rect, size);
+    const wideEnough = halfWidth(bone, uf) >= 1.5;
+    const inField = insideField(exposure.collimation, size, centre.x, centre.y, size * 0.08);
+    const score = visible + (inField ? 1 : 0) + (wideEnough ? 1 : 0);
+    const placed = { fracture, box: toPixelBox(rect, size) };
+    if (score >= 2.85) return placed;
+    if (!best || score > best.score) best = { placed, score };
+  }
+  return best!.placed;
+}
+
+function visibleFraction(r: Rect, size: number): number {
+  const area = (r.x1 - r.x0) * (r.y1 - r.y0);
+  const w = Math.max(0, Math.min(size, r.x1) - Math.max(0, r.x0));
+  const h = Math.max(0, Math.min(size, r.y1) - Math.max(0, r.y0));
+  return area > 0 ? (w * h) / area : 0;
+}
+
+function toPixelBox(r: Rect, size: number): PixelBox {
+  const clampTo = (x: number) => Math.max(0, Math.min(size, x));
+  return [clampTo(Math.floor(r.x0)), clampTo(Math.floor(r.y0)), clampTo(Math.ceil(r.x1) + 1), clampTo(Math.ceil(r.y1) + 1)];
+}
+
+/** A side marker in a corner of the field, away from the break when there is one. */
+function placeMarker(random: Random, exposure: Exposure, size: number, avoid: PixelBox | null): SideMarker | null {
+  if (!random.chance(0.6)) return null;
+  const letter = random.chance(0.5) ? 'L' : 'R';
+  const height = size * random.uniform(0.06, 0.11);
+  const c = exposure.collimation;
+  const left = c ? c.cx - c.halfWidth : 0;
+  const top = c ? c.cy - c.halfHeight : 0;
+  const right = c ? c.cx + c.halfWidth : size;
+  const bottom = c ? c.cy + c.halfHeight : size;
+  const inset = size * random.uniform(0.04, 0.08);
+  const corners = [
+    { x: left + inset, y: top + inset },
+    { x: right - inset - height, y: top + inset },
+    { x: left + inset, y: bottom - inset - height * 1.3 },
+    { x: right - inset - height, y: bottom - inset - height * 1.3 },
+  ];
+  const start = random.int(0, 3);
+  let chosen = corners[start]!;
+  for (let k = 0; k < 4; k++) {
+    const corner = corners[(start + k) % 4]!;
+    const clear = !avoid || corner.x + height * 1.5 < avoid[0] || corner.x - height * 0.5 > avoid[2] ||
+      corner.y + height * 1.8 < avoid[1] || corner.y - height * 0.5 > avoid[3];
+    if (clear) {
+      chosen = corner;
+      break;
+    }
+  }
+  return {
+    letter,
+    x: Math.max(2, Math.min(size - height, chosen.x)),
+    y: Math.max(2, Math.min(size - height * 1.4, chosen.y)),
+    height,
+    angle: random.normal(0, 4) * (Math.PI / 180),
+    level: random.uniform(0.9, 1),
+    framed: random.chance(0.3),
+  };
+}

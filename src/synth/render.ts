@@ -1,0 +1,173 @@
+import type { Random } from './random.js';
+import type { Scene } from './scene.js';
+import type { Exposure } from './exposure.js';
+import { outsideField, type Collimation } from './exposure.js';
+import { boneAttenuation, maxHalfWidth, toImage, toLocal, type BoneShape } from './bone.js';
+import { crackFactor, fragmentCoverage, restPoint, type Fracture } from './fracture.js';
+import { softTissueAttenuation, softTissueExtent } from './soft-tissue.js';
+import { boundsOf, pixelRange } from './geometry.js';
+import { gaussianBlur } from './blur.js';
+import { drawSideMarker, type SideMarker } from './marker.js';
+import type { TrabecularTexture } from './texture.js';
+
+export interface RenderInput {
+  size: number;
+  scene: Scene;
+  /** The break to draw, or null. */
+  fracture: Fracture | null;
+  exposure: Exposure;
+  marker: SideMarker | null;
+  texture: TrabecularTexture;
+  /** Pixel noise; must start at the same state for renders that are compared. */
+  noise: Random;
+}
+
+/**
+ * Draws the radiograph: soft tissue and bone attenuation, detector blur, quantum noise, display curve,
+ * collimation and side marker. Returns 8-bit grey pixels, bone bright.
+ */
+export function renderRadiograph(input: RenderInput): Uint8Array {
+  const { size, scene, fracture, exposure } = input;
+  const attenuation = softTissueMap(scene, size);
+  scene.bones.forEach((bone, i) => {
+    if (fracture && fracture.boneIndex === i) addBrokenBone(attenuation, size, bone, fracture, input.texture);
+    else addBone(attenuation, size, bone, input.texture);
+  });
+  addHeelEffect(attenuation, size, exposure);
+  const blurred = gaussianBlur(attenuation, size, size, exposure.blurSigma);
+  const display = toDisplay(blurred, exposure, input.noise);
+  if (exposure.collimation) applyCollimation(display, size, exposure.collimation);
+  if (input.marker) drawSideMarker(display, size, size, input.marker);
+  return quantize(display, exposure.gamma);
+}
+
+const LEVELS = 4096;
+
+/** Display values in [0, 1] through the gamma curve to 8 bits (a table: one lookup per pixel). */
+function quantize(display: Float32Array, gamma: number): Uint8Array {
+  const table = new Uint8Array(LEVELS + 1);
+  for (let k = 0; k <= LEVELS; k++) table[k] = Math.round(255 * Math.pow(k / LEVELS, gamma));
+  const pixels = new Uint8Array(display.length);
+  for (let i = 0; i < display.length; i++) {
+    const d = display[i]!;
+    pixels[i] = table[d <= 0 ? 0 : d >= 1 ? LEVELS : Math.round(d * LEVELS)]!;
+  }
+  return pixels;
+}
+
+function applyCollimation(display: Float32Array, size: number, c: Collimation): void {
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const t = outsideField(c, x, y);
+      if (t > 0) display[y * size + x] = display[y * size + x]! * (1 - t) + c.outside * t;
+    }
+  }
+}
+
+/** The soft-tissue envelope: overlapping segments join by their thickest chord, not their sum. */
+function softTissueMap(scene: Scene, size: number): Float32Array {
+  const map = new Float32Array(size * size);
+  for (const segment of scene.softTissue) {
+    const { min, max } = softTissueExtent(segment);
+    const r = pixelRange({ x0: min.x, y0: min.y, x1: max.x, y1: max.y }, size, size);
+    for (let y = r.y0; y < r.y1; y++) {
+      for (let x = r.x0; x < r.x1; x++) {
+        const a = softTissueAttenuation(segment, x, y);
+        const i = y * size + x;
+        if (a > map[i]!) map[i] = a;
+      }
+    }
+  }
+  return map;
+}
+
+function boneRange(bone: BoneShape, size: number, margin: number) {
+  const w = maxHalfWidth(bone) + margin;
+  const corners = [toImage(bone, 0, -w), toImage(bone, 0, w), toImage(bone, bone.length, -w), toImage(bone, bone.length, w)];
+  return pixelRange(boundsOf(corners, 1), size, size);
+}
+
+function addBone(target: Float32Array, size: number, bone: BoneShape, texture: TrabecularTexture): void {
+  const r = boneRange(bone, size, 0);
+  const { x: ax, y: ay } = bone.axis;
+  for (let y = r.y0; y < r.y1; y++) {
+    const dy = y - bone.origin.y;
+    for (let x = r.x0; x < r.x1; x++) {
+      const dx = x - bone.origin.x;
+      const a = boneAttenuation(bone, dx * ax + dy * ay, -dx * ay + dy * ax, texture);
+      if (a > 0) target[y * size + x]! += a;
+    }
+  }
+}
+
+/**
+ * Draws each fragment: a pixel shows the rest point its fragment's motion carried there, if that point lies
+ * on the fragment's side of its cuts. Far from the break this is exactly the unbroken bone.
+ */
+function addBrokenBone(
+  target: Float32Array,
+  size: number,
+  bone: BoneShape,
+  fracture: Fracture,
+  texture: TrabecularTexture,
+): void {
+  const margin = fracture.zone.u1 - fracture.zone.u0 + fracture.displacementPx;
+  const widest2 = maxHalfWidth(bone) ** 2;
+  for (const fragment of fracture.fragments) {
+    const r = boneRange(bone, size, fragment.motion ? margin : 0);
+    for (let y = r.y0; y < r.y1; y++) {
+      for (let x = r.x0; x < r.x1; x++) {
+        const local = toLocal(bone, x, y);
+        const p = fragment.motion ? restPoint(fracture, fragment.motion, local.u, local.v) : local;
+        if (p.v * p.v >= widest2) continue;
+        const coverage = fragmentCoverage(fragment, p.u, p.v);
+        if (coverage === 0) continue;
+        let a = boneAttenuation(bone, p.u, p.v, texture);
+        if (a === 0) continue;
+        if (coverage !== 1) a *= coverage;
+        if (fracture.cracks.length > 0) a *= crackFactor(fracture, p.u, p.v);
+        target[y * size + x]! += a;
+      }
+    }
+  }
+}
+
+function addHeelEffect(target: Float32Array, size: number, exposure: Exposure): void {
+  const { x: gx, y: gy } = exposure.gradient;
+  for (let y = 0; y < size; y++) {
+    const rowTerm = gy * (y / size - 0.5);
+    for (let x = 0; x < size; x++) {
+      const i = y * size + x;
+      target[i] = Math.max(0, target[i]! + rowTerm + gx * (x / size - 0.5));
+    }
+  }
+}
+
+/** Log-domain display: attenuation through a film-like curve, with photon noise that grows behind bone. */
+function toDisplay(attenuation: Float32Array, exposure: Exposure, noise: Random): Float32Array {
+  const display = new Float32Array(attenuation.length);
+  const k = exposure.curve;
+  const norm = ((1 - exposure.offset) / (1 - Math.exp(-k)));
+  // Tables over attenuation 0..TABLE_RANGE: the noise amplitude and the display curve.
+  const step = TABLE_RANGE / TABLE_SIZE;
+  const noiseScale = new Float32Array(TABLE_SIZE + 1);
+  const curve = new Float32Array(TABLE_SIZE + 2);
+  for (let j = 0; j <= TABLE_SIZE; j++) {
+    noiseScale[j] = exposure.noise * Math.exp(0.5 * j * step);
+    curve[j] = exposure.offset + norm * (1 - Math.exp((-k * j * step) / exposure.reference));
+  }
+  curve[TABLE_SIZE + 1] = curve[TABLE_SIZE]!;
+  for (let i = 0; i < attenuation.length; i++) {
+    const a = attenuation[i]!;
+    const at = a >= TABLE_RANGE ? TABLE_SIZE : Math.round(a / step);
+    const noisy = a + noise.fastNormal() * noiseScale[at]!;
+    const t = noisy <= 0 ? 0 : noisy >= TABLE_RANGE ? TABLE_SIZE : noisy / step;
+    const j = Math.floor(t);
+    const f = t - j;
+    display[i] = curve[j]! * (1 - f) + curve[j + 1]! * f;
+  }
+  return display;
+}
+
+const TABLE_SIZE = 2048;
+const TABLE_RANGE = 6;
