@@ -1,12 +1,13 @@
 import { OsteonError } from '../errors.js';
 import { bmpDecoder } from './bmp-decoder.js';
+import { dicomDecoder } from './dicom/dicom-decoder.js';
 import { ImagingErrorCode } from './errors.js';
 import { rasterDecoder } from './raster-decoder.js';
 import { describeUnknownHead, SNIFF_BYTES } from './sniff.js';
 import { DEFAULT_DECODE_LIMITS, type DecodedImage, type DecodeLimits, type ImageDecoder } from './types.js';
 
 /** Tried in order; the first whose `canDecode` accepts the leading bytes decodes the file. */
-const decoders: readonly ImageDecoder[] = [rasterDecoder, bmpDecoder];
+const decoders: readonly ImageDecoder[] = [rasterDecoder, bmpDecoder, dicomDecoder];
 
 /** Picks the decoder for `bytes` by content, or undefined when no decoder recognises them. */
 export function findDecoder(bytes: Uint8Array): ImageDecoder | undefined {

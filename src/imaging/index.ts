@@ -2,3 +2,5 @@ export * from './types.js';
 export { decodeImage, findDecoder } from './decode.js';
 export { ImagingErrorCode } from './errors.js';
 export { sniffFormat, type ImageFormat } from './sniff.js';
+export { writeDicom, newUid, type DicomImageSpec } from './dicom/dicom-write.js';
+export { TransferSyntax, transferSyntaxName } from './dicom/transfer-syntax.js';
