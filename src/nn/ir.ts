@@ -103,7 +103,12 @@ export interface Graph {
   output: string;
   /** Name of the last feature map before global pooling, [N, K, h, w]: the map CAM weighs. */
   featureMap: string;
-  /** Name of the final linear layer whose weight [numClasses, K] weighs the feature map for CAM. */
+  /**
+   * Name of the final linear layer whose weight [numClasses, K] weighs the feature map for CAM. It may
+   * instead be a pointwise (1x1, stride 1, ungrouped) conv2d with weight [numClasses, K, 1, 1], as in
+   * SqueezeNet, whose classifier is conv1x1 -> ReLU -> global average pooling: there the class map is
+   * ReLU(head(featureMap)) itself, the map whose spatial mean is the logit.
+   */
   head: string;
 }
 
@@ -194,5 +199,15 @@ export function validateGraph(graph: Graph): void {
     if (!seen.has(name)) throw new Error(`graph ${graph.arch}: ${role} "${name}" is not a node`);
   }
   const head = graph.nodes.find((n) => n.name === graph.head);
-  if (head?.op !== 'linear') throw new Error(`graph ${graph.arch}: head "${graph.head}" must be a linear node`);
+  if (head?.op !== 'linear' && !(head && isPointwiseConv(head))) {
+    throw new Error(`graph ${graph.arch}: head "${graph.head}" must be a linear node or a 1x1 conv2d`);
+  }
+}
+
+/** A 1x1, stride-1, unpadded, ungrouped convolution: a linear layer applied at every position. */
+export function isPointwiseConv(node: GraphNode): boolean {
+  if (node.op !== 'conv2d') return false;
+  const a = node.attrs;
+  const ones = (p: Pair) => p[0] === 1 && p[1] === 1;
+  return ones(a.kernel) && ones(a.stride) && ones(a.dilation) && a.padding[0] === 0 && a.padding[1] === 0 && a.groups === 1;
 }
