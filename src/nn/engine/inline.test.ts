@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { tinyNet, randomBatch } from '../../../test/helpers/tiny-graphs.js';
-import { runEngineConformance } from './conformance.js';
+import { runEngineConformance } from '../../../test/helpers/engine-conformance.js';
 import { InlineModel } from './inline.js';
 
 runEngineConformance('inline', (graph, options) => new InlineModel(graph, options));

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { randomBatch, tinyNet } from '../../../test/helpers/tiny-graphs.js';
-import { runEngineConformance } from './conformance.js';
+import { runEngineConformance } from '../../../test/helpers/engine-conformance.js';
 import { ProcessModel } from './process.js';
 
 runEngineConformance('child process', (graph, options) => new ProcessModel(graph, options));

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { leftRightTask, randomBatch, tinyNet } from '../../../test/helpers/tiny-graphs.js';
-import type { Graph } from '../ir.js';
-import { loadSafetensors } from '../safetensors.js';
-import type { EngineOptions, TrainableModel } from './types.js';
+import { leftRightTask, randomBatch, tinyNet } from './tiny-graphs.js';
+import type { Graph } from '../../src/nn/ir.js';
+import { loadSafetensors } from '../../src/nn/safetensors.js';
+import type { EngineOptions, TrainableModel } from '../../src/nn/engine/types.js';
 
 type Factory = (graph: Graph, options?: EngineOptions) => TrainableModel;
 
