@@ -218,3 +218,34 @@ describe('decodeImage: bad inputs', () => {
     expect(error.message).toMatch(/PNG/);
   });
 });
+
+describe('decodeImage: the dev set', () => {
+  function devFiles(): string[] {
+    const walk = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    return walk(DEV_SET).filter((f) => !f.endsWith('.json')).sort();
+  }
+
+  it('decodes a sample of real files of every format (the whole set is covered by bench/decode.ts)', async () => {
+    const files = devFiles();
+    const sample = files.filter((f, i) => i % 40 === 0 || /\.png$/i.test(f) || f.endsWith('159.jpg'));
+    const formats = new Set<string>();
+    for (const file of sample) {
+      const image = await decodeImage(fs.readFileSync(file));
+      expect(image.pixels.length, file).toBe(image.width * image.height);
+      formats.add(image.format);
+    }
+    expect([...formats].sort()).toEqual(['gif', 'jpeg', 'png']);
+  });
+
+  it('says a real radiograph cut short is truncated', async () => {
+    const largest = devFiles()
+      .map((f) => ({ f, size: fs.statSync(f).size }))
+      .filter(({ f }) => fs.readFileSync(f).subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff])))
+      .sort((a, b) => b.size - a.size)[0]!.f;
+    const bytes = fs.readFileSync(largest);
+    const error = await expectError(bytes.subarray(0, Math.floor(bytes.length * 0.7)), 'TRUNCATED_IMAGE');
+    expect(error.message).toMatch(/JPEG file is truncated.*re-copy/);
+  });
+});
+
