@@ -1,0 +1,73 @@
+/**
+ * The schema of osteon.db as numbered migrations, applied in order and recorded in `schema_migrations`.
+ * Never edit a released migration: append a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'projects, images, labels and review status with history',
+    sql: `
+      CREATE TABLE projects (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        classes TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE images (
+        id INTEGER PRIMARY KEY,
+        project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        sha256 TEXT NOT NULL,
+        phash TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        format TEXT NOT NULL,
+        bits INTEGER NOT NULL,
+        byte_size INTEGER NOT NULL,
+        source_path TEXT NOT NULL,
+        original_name TEXT NOT NULL,
+        folder TEXT NOT NULL DEFAULT '',
+        patient_id TEXT,
+        study_uid TEXT,
+        body_part TEXT,
+        view TEXT,
+        label TEXT,
+        status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'ready', 'excluded')),
+        split TEXT CHECK (split IN ('train', 'val', 'test')),
+        source_split TEXT CHECK (source_split IN ('train', 'val', 'test')),
+        duplicate_group INTEGER,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        imported_at TEXT NOT NULL,
+        UNIQUE (project_id, sha256)
+      );
+      CREATE INDEX images_by_label ON images(project_id, label);
+      CREATE INDEX images_by_status ON images(project_id, status);
+      CREATE INDEX images_by_split ON images(project_id, split);
+      CREATE INDEX images_by_group ON images(project_id, duplicate_group);
+      CREATE INDEX images_by_patient ON images(project_id, patient_id);
+      CREATE TABLE label_history (
+        id INTEGER PRIMARY KEY,
+        image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        from_label TEXT,
+        to_label TEXT,
+        changed_by TEXT NOT NULL,
+        changed_at TEXT NOT NULL
+      );
+      CREATE INDEX label_history_by_image ON label_history(image_id);
+      CREATE TABLE status_history (
+        id INTEGER PRIMARY KEY,
+        image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        from_status TEXT,
+        to_status TEXT NOT NULL,
+        changed_by TEXT NOT NULL,
+        changed_at TEXT NOT NULL
+      );
+      CREATE INDEX status_history_by_image ON status_history(image_id);
+    `,
+  },
+];

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import { decodeImage } from '../../imaging/decode.js';
+import type { DecodeLimits } from '../../imaging/types.js';
+import { perceptualHash } from '../phash.js';
+import type { DatasetStore } from '../store.js';
+import type { Project, Split } from '../types.js';
+import type { ImportEntry, Rejected } from './entries.js';
+import { classFromName, readFolders, splitFromName } from './layout.js';
+import { forEachLimited } from './pool.js';
+
+export interface ImportOptions {
+  /** Label every imported image with this class (overrides folders and manifests). */
+  label?: string;
+  /** Files decoded at once (default: 2 per core). */
+  concurrency?: number;
+  decodeLimits?: Partial<DecodeLimits>;
+}
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  file: string;
+}
+
+export interface ImportReport {
+  /** Images newly stored. */
+  imported: number;
+  /** Files whose content the project already had (also a second copy within the same import). */
+  alreadyPresent: number;
+  /** Newly stored images that are near-duplicates of another image of the project. */
+  duplicates: number;
+  unreadable: Rejected[];
+  /** Labels in the source that are not classes of the project: those images were imported unlabelled. */
+  unknownLabels: Record<string, number>;
+  /** Ids of the newly stored images. */
+  importedIds: number[];
+}
+
+interface PendingRow {
+  sha256: string;
+  phash: string;
+  width: number;
+  height: number;
+  format: string;
+  bits: number;
+  byteSize: number;
+  sourcePath: string;
+  originalName: string;
+  folder: string;
+  patientId: string | null;
+  studyUid: string | null;
+  bodyPart: string | null;
+  view: string | null;
+  label: string | null;
+  sourceSplit: Split | null;
+  warnings: string[];
+}
+
+const BATCH = 128;
+
+/**
+ * Decodes, hashes and stores the entries: each file's bytes are hashed (SHA-256) first, so content the
+ * project already holds is counted and skipped without decoding; the rest is decoded (recognised by
+ * content), perceptually hashed, written to the blob store and inserted in batches. A file that fails gets
+ * `{file, reason}` and the import goes on.
+ */
+export async function ingestEntries(
+  store: DatasetStore,
+  project: Project,
+  entries: readonly ImportEntry[],
+  options: ImportOptions,
+  onProgress?: (progress: ImportProgress) => void,
+): Promise<ImportReport> {
+  const report: ImportReport = { imported: 0, alreadyPresent: 0, duplicates: 0, unreadable: [], unknownLabels: {}, importedIds: [] };
+  const existing = store.db.prepare('SELECT 1 FROM images WHERE project_id = ? AND sha256 = ?');
+  const insert = store.db.prepare(`INSERT OR IGNORE INTO images
+    (project_id, sha256, phash, width, height, format, bits, byte_size, source_path, original_name, folder,
+     patient_id, study_uid, body_part, view, label, status, split, source_split, warnings, imported_at)
+    VALUES (@projectId, @sha256, @phash, @width, @height, @format, @bits, @byteSize, @sourcePath, @originalName, @folder,
+     @patientId, @studyUid, @bodyPart, @view, @label, 'new', @sourceSplit, @sourceSplit, @warnings, @importedAt)`);
+  const seen = new Set<string>();
+  let pending: PendingRow[] = [];
+  let done = 0;
+
+  const commit = async () => {
+    if (pending.length === 0) return;
+    const rows = pending;
+    pending = [];
+    // The blobs' folder entries must be durable before rows point at them.
+    await store.blobs.flush();
+    const importedAt = new Date().toISOString();
+    store.db.transaction(() => {
+      for (const row of rows) {
+        const info = insert.run({ ...row, projectId: project.id, warnings: JSON.stringify(row.warnings), importedAt });
+        if (info.changes > 0) {
+          report.imported++;
+          report.importedIds.push(Number(info.lastInsertRowid));
+        } else report.alreadyPresent++;
+      }
+    })();
+  };
+
+  const labelOf = (entry: ImportEntry, fromFolders: string | null): string | null => {
+    if (options.label !== undefined) return options.label;
+    if (entry.label === undefined) return fromFolders;
+    if (entry.label === null) return null;
+    const known = classFromName(entry.label, project.classes);
+    if (known === undefined) report.unknownLabels[entry.label] = (report.unknownLabels[entry.label] ?? 0) + 1;
+    return known ?? null;
+  };
+
+  const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism() * 2);
+  await forEachLimited(entries, concurrency, async (entry) => {
+    try {
+      const bytes = await entry.read();
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      if (seen.has(sha256) || existing.get(project.id, sha256)) {
+        report.alreadyPresent++;
+        return;
+      }
+      seen.add(sha256);
+      const image = await decodeImage(bytes, options.decodeLimits);
+      const phash = perceptualHash(image);
+      await store.blobs.put(sha256, bytes);
+      const folders = readFolders(entry.relativePath, project.classes);
+      const meta = image.metadata;
+      pending.push({
+        sha256,
+        phash,
+        width: image.width,
+        height: image.height,
+        format: image.format,
+        bits: image.bitsStored,
+        byteSize: bytes.length,
+        sourcePath: entry.sourcePath,
+        originalName: entry.relativePath.split('/').pop() ?? entry.relativePath,
+        folder: folders.folder,
+        patientId: entry.patientId ?? meta.patientId ?? null,
+        studyUid: meta.studyInstanceUid ?? null,
+        bodyPart: meta.bodyPart ?? null,
+        view: meta.view ?? null,
+        label: labelOf(entry, folders.label),
+        sourceSplit: entry.split !== undefined ? splitFromName(entry.split) : folders.split,
+        warnings: image.warnings,
+      });
+      if (pending.length >= BATCH) await commit();
+    } catch (error) {
+      report.unreadable.push({ file: entry.sourcePath, reason: error instanceof Error ? error.message : String(error) });
+    } finally {
+      done++;
+      onProgress?.({ done, total: entries.length, file: entry.sourcePath });
+    }
+  });
+  await commit();
+  return report;
+}
