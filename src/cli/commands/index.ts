@@ -6,4 +6,9 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./models.js'),
   () => import('./synth.js'),
+  () => import('./project.js'),
+  () => import('./import.js'),
+  () => import('./split.js'),
+  () => import('./dataset.js'),
+  () => import('./review.js'),
 ];
