@@ -3,7 +3,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from './decode.js';
+import { decodeImage, findDecoder } from './decode.js';
+import { writeDicom } from './dicom/dicom-write.js';
 import type { DecodedImage } from './types.js';
 
 const DEV_SET = '../shared/datasets/bone-xray-dev';
@@ -151,6 +152,22 @@ describe('decodeImage: raster formats', () => {
     expect(image.width * image.height).toBeGreaterThan(100 * 100);
     const pngWithJpegName = await encode('png');
     expect((await decodeImage(pngWithJpegName)).format).toBe('png');
+  });
+});
+
+describe('decoder selection', () => {
+  it('gives each format to exactly one decoder, by content', async () => {
+    const samples: [string, Uint8Array][] = [
+      ...(await Promise.all((['jpeg', 'png', 'gif', 'webp', 'tiff'] as const).map(async (f) => [f, await encode(f)] as [string, Uint8Array]))),
+      ['bmp', bmpBytes(4, 4, 24, () => [1, 2, 3])],
+      ['dicom', writeDicom({ width: 4, height: 4, bitsAllocated: 8, pixels: new Uint8Array(16) })],
+    ];
+    const expectedDecoder: Record<string, string> = { jpeg: 'raster', png: 'raster', gif: 'raster', webp: 'raster', tiff: 'raster', bmp: 'bmp', dicom: 'dicom' };
+    for (const [format, bytes] of samples) {
+      expect(findDecoder(bytes)?.name, format).toBe(expectedDecoder[format]);
+      expect((await decodeImage(bytes)).format).toBe(format);
+    }
+    expect(findDecoder(Buffer.from('BMX not an image'))).toBeUndefined();
   });
 });
 
