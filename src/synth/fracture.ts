@@ -1,7 +1,7 @@
 import type { Random } from './random.js';
 import type { FractureType } from './types.js';
-import { halfWidth, toImage, type BoneShape } from './bone.js';
-import { boundsOf, smoothstep, type Rect, type Vec2 } from './geometry.js';
+import { halfWidth, type BoneShape } from './bone.js';
+import { smoothstep } from './geometry.js';
 
 const deg = Math.PI / 180;
 
@@ -22,6 +22,8 @@ export interface Fracture {
   zone: { u0: number; u1: number; halfWidth: number };
   displacementPx: number;
   angulationDeg: number;
+  /** Farthest any point moves, pixels: how far past the bone's rest outline the broken bone can reach. */
+  reachPx: number;
 }
 
 export interface CutLine {
@@ -127,6 +129,16 @@ export function crackFactor(f: Fracture, u: number, v: number): number {
   return factor;
 }
 
+/** Hairline breaks grow common and comminuted ones rare as difficulty rises. */
+export function chooseFractureType(random: Random, difficulty: number): FractureType {
+  return random.weighted<FractureType>({
+    transverse: 0.3,
+    oblique: 0.3,
+    comminuted: 0.22 * (1.2 - difficulty),
+    hairline: 0.1 + 0.35 * difficulty,
+  });
+}
+
 export interface FracturePlanOptions {
   difficulty: number;
   type?: FractureType;
@@ -140,14 +152,7 @@ export function planFracture(
   options: FracturePlanOptions,
 ): Fracture {
   const d = options.difficulty;
-  const type =
-    options.type ??
-    random.weighted<FractureType>({
-      transverse: 0.3,
-      oblique: 0.3,
-      comminuted: 0.22 * (1.2 - d),
-      hairline: 0.1 + 0.35 * d,
-    });
+  const type = options.type ?? chooseFractureType(random, d);
   const ease = 1.25 - d; // larger = more obvious
   const uf = bone.length * random.uniform(0.22, 0.78);
   const radius = halfWidth(bone, uf);
@@ -207,7 +212,7 @@ export function planFracture(
   const moves = fragments.some((f) => f.motion !== null);
   const displacement = moves ? largestMotion(fragments, uf, lineReach + wedgeReach + radius * 3, zoneRadius) : 0;
   const near = Math.max(lineReach, wedgeReach) + radius * random.uniform(0.4, 1.2);
-  const fade = Math.max(3 * radius, 3 * displacement, 6);
+  const fade = Math.max(2 * radius, 2.5 * displacement, 5);
   const behind = lineReach + displacement + 2;
   const window =
     moving > 0
@@ -216,6 +221,7 @@ export function planFracture(
   const zone = moves
     ? { u0: window.full0 - window.fade0, u1: window.full1 + window.fade1, halfWidth: zoneRadius }
     : { u0: uf - lineReach, u1: uf + lineReach, halfWidth: zoneRadius };
+  const reachPx = moves ? largestMotion(fragments, (zone.u0 + zone.u1) / 2, (zone.u1 - zone.u0) / 2, zoneRadius) : 0;
   return {
     type,
     boneIndex,
@@ -225,6 +231,7 @@ export function planFracture(
     zone,
     displacementPx: displacement,
     angulationDeg: Math.abs((distalMotion?.angle ?? 0) / deg),
+    reachPx,
   };
 }
 
@@ -284,15 +291,4 @@ function largestMotion(fragments: Fragment[], uf: number, reach: number, radius:
     }
   }
   return largest;
-}
-
-/**
- * The pixel rectangle that holds every change the break makes: the zone in image coordinates, widened by how
- * far fragments move and by the blur that spreads each change.
- */
-export function fractureBounds(f: Fracture, bone: BoneShape, blurRadiusPx: number): Rect {
-  const { u0, u1, halfWidth: hw } = f.zone;
-  const corners: Vec2[] = [toImage(bone, u0, -hw), toImage(bone, u0, hw), toImage(bone, u1, -hw), toImage(bone, u1, hw)];
-  const moved = largestMotion(f.fragments, (u0 + u1) / 2, (u1 - u0) / 2, hw);
-  return boundsOf(corners, moved + blurRadiusPx + 1.5);
 }

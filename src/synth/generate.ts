@@ -2,9 +2,9 @@ import { OsteonError } from '../errors.js';
 import { hashSeed, imageRandom, Random, Stream } from './random.js';
 import { buildScene, type Scene } from './scene.js';
 import { insideField, planExposure, type Exposure } from './exposure.js';
-import { fractureBounds, planFracture, type Fracture } from './fracture.js';
-import { blurRadius } from './blur.js';
-import { halfWidth, toImage } from './bone.js';
+import { chooseFractureType, planFracture, type Fracture } from './fracture.js';
+import { measureBreak } from './break-extent.js';
+import { toImage } from './bone.js';
 import { renderRadiograph } from './render.js';
 import { TrabecularTexture } from './texture.js';
 import type { SideMarker } from './marker.js';
@@ -36,9 +36,10 @@ export function generateRadiograph(seed: number, index: number, options: Radiogr
   const scene = buildScene(imageRandom(seed, index, Stream.anatomy), size);
   const exposure = planExposure(imageRandom(seed, index, Stream.exposure), scene, size, difficulty);
   const texture = new TrabecularTexture(imageRandom(seed, index, Stream.texture), 0.5);
-  const radius = blurRadius(exposure.blurSigma);
   const broken =
-    label === 'fractured' ? placeFracture(imageRandom(seed, index, Stream.fracture), scene, exposure, size, difficulty, radius) : null;
+    label === 'fractured'
+      ? placeFracture(imageRandom(seed, index, Stream.fracture), scene, exposure, texture, size, difficulty)
+      : null;
   const marker = placeMarker(imageRandom(seed, index, Stream.marker), exposure, size, broken?.box ?? null);
 
   const pixels = renderRadiograph({
@@ -93,35 +94,40 @@ interface PlacedFracture {
 }
 
 /**
- * Chooses a bone and a break that the image shows well: the break's centre inside the exposed field and most
- * of its box inside the image. Falls back to the best try.
+ * Chooses a bone and a break that the image shows: inside the exposed field and the image, and with enough
+ * contrast to survive 8 bits (less is asked at higher difficulty). Falls back to the best try.
  */
 function placeFracture(
   random: Random,
   scene: Scene,
   exposure: Exposure,
+  texture: TrabecularTexture,
   size: number,
   difficulty: number,
-  blur: number,
 ): PlacedFracture {
   const weights = Object.fromEntries(scene.breakWeights.map((w, i) => [String(i), w])) as Record<string, number>;
+  const wantedContrast = 10 - 6 * difficulty;
+  // The type is drawn once: retrying until a break shows must not turn faint types into obvious ones.
+  const type = chooseFractureType(random, difficulty);
   let best: { placed: PlacedFracture; score: number } | null = null;
-  for (let attempt = 0; attempt < 60; attempt++) {
+  for (let attempt = 0; attempt < 120; attempt++) {
     const boneIndex = Number(random.weighted(weights));
     const bone = scene.bones[boneIndex]!;
-    const fracture = planFracture(random, bone, boneIndex, { difficulty });
+    // A break that changes no pixel at all (a hairline on a tiny image) falls back to a plain one.
+    const fracture = planFracture(random, bone, boneIndex, { difficulty, type: attempt < 60 ? type : 'transverse' });
     const uf = (fracture.zone.u0 + fracture.zone.u1) / 2;
     const centre = toImage(bone, uf, 0);
-    const rect = fractureBounds(fracture, bone, blur);
-    const visible = visibleFraction(rect, size);
-    const wideEnough = halfWidth(bone, uf) >= 1.5;
-    const inField = insideField(exposure.collimation, size, centre.x, centre.y, size * 0.08);
-    const score = visible + (inField ? 1 : 0) + (wideEnough ? 1 : 0);
-    const placed = { fracture, box: toPixelBox(rect, size) };
-    if (score >= 2.85) return placed;
+    if (attempt < 40 && !insideField(exposure.collimation, size, centre.x, centre.y, size * 0.06)) continue;
+    const extent = measureBreak(size, bone, fracture, texture, exposure, scene.typicalSoftTissue);
+    if (!extent.box) continue;
+    const score = Math.min(1, extent.contrast / wantedContrast) + visibleFraction(extent.box, size);
+    const placed = { fracture, box: toPixelBox(extent.box, size) };
+    if (score >= 2) return placed;
     if (!best || score > best.score) best = { placed, score };
+    if (attempt >= 40) break;
   }
-  return best!.placed;
+  if (!best) throw new Error('no break could be placed in view');
+  return best.placed;
 }
 
 function visibleFraction(r: Rect, size: number): number {
@@ -133,7 +139,7 @@ function visibleFraction(r: Rect, size: number): number {
 
 function toPixelBox(r: Rect, size: number): PixelBox {
   const clampTo = (x: number) => Math.max(0, Math.min(size, x));
-  return [clampTo(Math.floor(r.x0)), clampTo(Math.floor(r.y0)), clampTo(Math.ceil(r.x1) + 1), clampTo(Math.ceil(r.y1) + 1)];
+  return [clampTo(Math.floor(r.x0)), clampTo(Math.floor(r.y0)), clampTo(Math.ceil(r.x1)), clampTo(Math.ceil(r.y1))];
 }
 
 /** A side marker in a corner of the field, away from the break when there is one. */

@@ -5,7 +5,7 @@ import { outsideField, type Collimation } from './exposure.js';
 import { boneAttenuation, maxHalfWidth, toImage, toLocal, type BoneShape } from './bone.js';
 import { crackFactor, fragmentCoverage, restPoint, type Fracture } from './fracture.js';
 import { softTissueAttenuation, softTissueExtent } from './soft-tissue.js';
-import { boundsOf, pixelRange } from './geometry.js';
+import { boundsOf, pixelRange, type Rect } from './geometry.js';
 import { gaussianBlur } from './blur.js';
 import { drawSideMarker, type SideMarker } from './marker.js';
 import type { TrabecularTexture } from './texture.js';
@@ -30,8 +30,7 @@ export function renderRadiograph(input: RenderInput): Uint8Array {
   const { size, scene, fracture, exposure } = input;
   const attenuation = softTissueMap(scene, size);
   scene.bones.forEach((bone, i) => {
-    if (fracture && fracture.boneIndex === i) addBrokenBone(attenuation, size, bone, fracture, input.texture);
-    else addBone(attenuation, size, bone, input.texture);
+    addBone(attenuation, size, bone, fracture && fracture.boneIndex === i ? fracture : null, input.texture);
   });
   addHeelEffect(attenuation, size, exposure);
   const blurred = gaussianBlur(attenuation, size, size, exposure.blurSigma);
@@ -81,14 +80,27 @@ function softTissueMap(scene: Scene, size: number): Float32Array {
   return map;
 }
 
-function boneRange(bone: BoneShape, size: number, margin: number) {
+/** Pixels that one bone (broken or not) can touch. */
+export function boneRange(bone: BoneShape, size: number, fracture: Fracture | null): Rect {
+  const margin = fracture ? fracture.reachPx + 1 : 0;
   const w = maxHalfWidth(bone) + margin;
   const corners = [toImage(bone, 0, -w), toImage(bone, 0, w), toImage(bone, bone.length, -w), toImage(bone, bone.length, w)];
   return pixelRange(boundsOf(corners, 1), size, size);
 }
 
-function addBone(target: Float32Array, size: number, bone: BoneShape, texture: TrabecularTexture): void {
-  const r = boneRange(bone, size, 0);
+/** Adds one bone's attenuation to `target` (row-major, `size` wide), broken when `fracture` is given. */
+export function addBone(
+  target: Float32Array,
+  size: number,
+  bone: BoneShape,
+  fracture: Fracture | null,
+  texture: TrabecularTexture,
+): void {
+  if (fracture) {
+    addBrokenBone(target, size, bone, fracture, texture);
+    return;
+  }
+  const r = boneRange(bone, size, null);
   const { x: ax, y: ay } = bone.axis;
   for (let y = r.y0; y < r.y1; y++) {
     const dy = y - bone.origin.y;
@@ -111,10 +123,11 @@ function addBrokenBone(
   fracture: Fracture,
   texture: TrabecularTexture,
 ): void {
-  const margin = fracture.zone.u1 - fracture.zone.u0 + fracture.displacementPx;
   const widest2 = maxHalfWidth(bone) ** 2;
+  const moved = boneRange(bone, size, fracture);
+  const still = boneRange(bone, size, null);
   for (const fragment of fracture.fragments) {
-    const r = boneRange(bone, size, fragment.motion ? margin : 0);
+    const r = fragment.motion ? moved : still;
     for (let y = r.y0; y < r.y1; y++) {
       for (let x = r.x0; x < r.x1; x++) {
         const local = toLocal(bone, x, y);
@@ -167,6 +180,13 @@ function toDisplay(attenuation: Float32Array, exposure: Exposure, noise: Random)
     display[i] = curve[j]! * (1 - f) + curve[j + 1]! * f;
   }
   return display;
+}
+
+/** How much the display value changes per unit of attenuation at attenuation `a` (before gamma). */
+export function displaySlope(exposure: Exposure, a: number): number {
+  const k = exposure.curve;
+  const norm = (1 - exposure.offset) / (1 - Math.exp(-k));
+  return ((norm * k) / exposure.reference) * Math.exp((-k * a) / exposure.reference);
 }
 
 const TABLE_SIZE = 2048;

@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { register } from '../cli/commands/synth.js';
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'osteon-synth-cli-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+/** Runs `osteon synth ...` in-process and returns what it printed on stdout. */
+async function runSynth(args: string[]): Promise<string> {
+  const program = new Command().exitOverride();
+  register(program);
+  let stdout = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  await program.parseAsync(['node', 'osteon', 'synth', ...args]);
+  return stdout;
+}
+
+describe('osteon synth', () => {
+  it('prints {dir, n} as one JSON document', async () => {
+    const out = path.join(scratch, 'set');
+    const printed = await runSynth(['--out', out, '--n', '4', '--size', '48', '--seed', '3', '--json']);
+    const result = JSON.parse(printed) as { dir: string; n: number };
+    expect(result).toMatchObject({ dir: out, n: 4 });
+    expect(fs.existsSync(path.join(out, 'truth.json'))).toBe(true);
+    expect(process.exitCode ?? 0).toBe(0);
+  });
+
+  it('reports a bad option as an error with a code', async () => {
+    const printed = await runSynth(['--out', path.join(scratch, 'bad'), '--n', 'many', '--json']);
+    expect(JSON.parse(printed)).toMatchObject({ error: { code: 'BAD_OPTION' } });
+    expect(process.exitCode).toBe(2);
+  });
+});
