@@ -3,4 +3,3 @@ export { writeOnnx, type WriteOnnxOptions, type MetadataValue } from './write.js
 export { readOnnxMetadata, readOnnxInitializer, type InitializerTensor } from './read.js';
 export { ONNX_INPUT, ONNX_OUTPUTS, type Weights } from './lower.js';
 export { OSTEON_KEYS, OSTEON_FORMAT_VERSION } from './metadata-keys.js';
-export { inferShapes, windowOutputSize, type ValueShape } from './shapes.js';

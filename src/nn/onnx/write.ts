@@ -5,7 +5,7 @@ import { VERSION } from '../../version.js';
 import { lowerGraph, ONNX_INPUT, ONNX_OUTPUTS, type Weights } from './lower.js';
 import { OSTEON_FORMAT_VERSION, OSTEON_KEYS, RESERVED_PREFIX } from './metadata-keys.js';
 import { encodeModel } from './onnx-proto.js';
-import { inferShapes } from './shapes.js';
+import { inferShapes } from '../shapes.js';
 
 /** Metadata values are stored as strings; anything else is stored as its JSON text. */
 export type MetadataValue = string | number | boolean | object;
@@ -53,8 +53,9 @@ export function writeOnnx(graph: Graph, weights: Weights, options: WriteOnnxOpti
   const { nodes, initializers } = lowerGraph(graph, weights, { foldBatchNorm });
 
   const batch = 'batch';
-  const featureShape = shapes.get(graph.featureMap) as number[];
-  const logitsShape = shapes.get(graph.output) as number[];
+  // Shapes for one image: [1, K, h, w] and [1, classes].
+  const featureShape = (shapes.get(graph.featureMap) as number[]).slice(1);
+  const logitsShape = (shapes.get(graph.output) as number[]).slice(1);
   if (featureShape.length !== 3 || logitsShape.length !== 1 || logitsShape[0] !== graph.numClasses) {
     throw new Error(
       `graph ${graph.arch}: feature map [N, ${featureShape.join(', ')}] should be [N, K, h, w] and ` +
