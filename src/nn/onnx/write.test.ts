@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../builder.js';
 import type { Graph } from '../ir.js';
 import { writeOnnx } from './write.js';
+import { readOnnxInitializer } from './read.js';
 import { decodeFields, decodeString, lastBytes } from './protobuf.js';
 import { Field } from './onnx-proto.js';
 import { randomWeights, runGraph, seededRandom, softmax, tensor, type Tensor } from '../../../test/helpers/reference-ops.js';
@@ -23,6 +24,14 @@ function randomInput(shape: number[], seed: number, scale = 1): Tensor {
   const t = tensor(shape);
   for (let i = 0; i < t.data.length; i++) t.data[i] = (random() * 2 - 1) * scale;
   return t;
+}
+
+/** The op types of a model's nodes, in order. */
+function opTypes(bytes: Uint8Array): string[] {
+  const graphFields = decodeFields(lastBytes(decodeFields(bytes), Field.model.graph) as Uint8Array);
+  return graphFields
+    .filter((f) => f.field === Field.graph.node)
+    .map((f) => decodeString(lastBytes(decodeFields(f.value as Uint8Array), Field.node.opType) as Uint8Array));
 }
 
 interface OnnxOutputs {
@@ -137,13 +146,6 @@ describe('writeOnnx: batch-norm folding', () => {
     return b.sum('add', y, b.sum('add2', b.batchNorm('bn2', c2), c2));
   });
 
-  const opTypes = (bytes: Uint8Array): string[] => {
-    const graphFields = decodeFields(lastBytes(decodeFields(bytes), Field.model.graph) as Uint8Array);
-    return graphFields
-      .filter((f) => f.field === Field.graph.node)
-      .map((f) => decodeString(lastBytes(decodeFields(f.value as Uint8Array), Field.node.opType) as Uint8Array));
-  };
-
   it('gives the same outputs folded and unfolded, both matching the reference', async () => {
     const folded = await expectMatchesReference(graph, { foldBatchNorm: true });
     const unfolded = await expectMatchesReference(graph, { foldBatchNorm: false });
@@ -155,6 +157,18 @@ describe('writeOnnx: batch-norm folding', () => {
     }
     expect(opTypes(folded.bytes).filter((t) => t === 'BatchNormalization')).toHaveLength(1);
     expect(opTypes(unfolded.bytes).filter((t) => t === 'BatchNormalization')).toHaveLength(3);
+  });
+  it('never folds into a 1x1-conv head, whose weights serving reads for class activation maps', async () => {
+    const b = new GraphBuilder('conv_head', 3, 2);
+    const featureMap = b.relu('relu', b.conv('conv', 'input', 4, 3));
+    const head = b.conv('classifier', featureMap, 2, 1, { padding: 0, bias: true });
+    const logits = b.flatten('flatten', b.globalAvgPool('pool', b.relu('class_map', b.batchNorm('head_bn', head))));
+    const convHead = b.build({ output: logits, featureMap, head, defaultInputSize: SIZE, minInputSize: 1 });
+    const { bytes, weights } = await expectMatchesReference(convHead);
+    expect(opTypes(bytes)).toContain('BatchNormalization');
+    const stored = readOnnxInitializer(bytes, 'classifier.weight');
+    expect(stored.dims).toEqual([2, 4, 1, 1]);
+    expect(stored.data).toEqual(weights.get('classifier.weight'));
   });
 });
 
