@@ -23,36 +23,32 @@ export function gaussianBlur(
     total += w;
   }
   for (let k = 0; k < kernel.length; k++) kernel[k]! /= total;
+  const wrap = edges === 'wrap';
   const horizontal = new Float32Array(src.length);
-  blurLines(src, horizontal, height, width, width, 1, kernel, radius, edges);
-  const out = new Float32Array(src.length);
-  blurLines(horizontal, out, width, height, 1, width, kernel, radius, edges);
-  return out;
-}
-
-/** Blurs `lines` lines of `n` samples; sample k of line j sits at j * lineStep + k * sampleStep. */
-function blurLines(
-  src: Float32Array,
-  dst: Float32Array,
-  lines: number,
-  n: number,
-  lineStep: number,
-  sampleStep: number,
-  kernel: Float32Array,
-  radius: number,
-  edges: 'clamp' | 'wrap',
-): void {
-  const padded = new Float32Array(n + 2 * radius);
-  for (let j = 0; j < lines; j++) {
-    const base = j * lineStep;
-    for (let k = -radius; k < n + radius; k++) {
-      const i = edges === 'wrap' ? ((k % n) + n) % n : k < 0 ? 0 : k >= n ? n - 1 : k;
-      padded[k + radius] = src[base + i * sampleStep]!;
+  const padded = new Float32Array(width + 2 * radius);
+  const taps = 2 * radius + 1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let k = -radius; k < width + radius; k++) {
+      const x = wrap ? ((k % width) + width) % width : k < 0 ? 0 : k >= width ? width - 1 : k;
+      padded[k + radius] = src[row + x]!;
     }
-    for (let k = 0; k < n; k++) {
+    for (let x = 0; x < width; x++) {
       let acc = 0;
-      for (let t = 0; t <= 2 * radius; t++) acc += kernel[t]! * padded[k + t]!;
-      dst[base + k * sampleStep] = acc;
+      for (let t = 0; t < taps; t++) acc += kernel[t]! * padded[x + t]!;
+      horizontal[row + x] = acc;
     }
   }
+  // Vertical pass row by row, so memory is read in order.
+  const out = new Float32Array(src.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let t = 0; t < taps; t++) {
+      const k = y + t - radius;
+      const from = (wrap ? ((k % height) + height) % height : k < 0 ? 0 : k >= height ? height - 1 : k) * width;
+      const weight = kernel[t]!;
+      for (let x = 0; x < width; x++) out[row + x]! += weight * horizontal[from + x]!;
+    }
+  }
+  return out;
 }

@@ -101,19 +101,27 @@ export function applyMotion(m: Motion, u: number, v: number): { u: number; v: nu
 
 /**
  * Finds the rest point p that a fragment's (faded) motion carries to y: solves p + w(p)(M(p) - p) = y by
- * fixed-point iteration (the motion is small and smooth, so it contracts).
+ * fixed-point iteration (the motion is small and smooth, so it contracts). Writes p into `out`.
  */
-export function restPoint(f: Fracture, m: Motion, yu: number, yv: number): { u: number; v: number } {
+export function restPoint(f: Fracture, m: Motion, yu: number, yv: number, out: { u: number; v: number }): void {
+  out.u = yu;
+  out.v = yv;
+  if (motionWeight(f, yu) === 0) return;
+  const c = Math.cos(m.angle);
+  const s = Math.sin(m.angle);
   let pu = yu;
   let pv = yv;
   for (let k = 0; k < 6; k++) {
     const w = motionWeight(f, pu);
-    if (w === 0 && k === 0) return { u: yu, v: yv };
-    const moved = applyMotion(m, pu, pv);
-    pu = yu - w * (moved.u - pu);
-    pv = yv - w * (moved.v - pv);
+    const du = pu - m.pivotU;
+    const dv = pv - m.pivotV;
+    const movedU = m.pivotU + c * du - s * dv + m.shiftU;
+    const movedV = m.pivotV + s * du + c * dv + m.shiftV;
+    pu = yu - w * (movedU - pu);
+    pv = yv - w * (movedV - pv);
   }
-  return { u: pu, v: pv };
+  out.u = pu;
+  out.v = pv;
 }
 
 /** Lucency factor of the cracks at rest point (u, v): 1 where there is none. */
@@ -183,8 +191,9 @@ export function planFracture(
     fragments.push({ cuts: [], motion: null });
   } else {
     if (random.chance(0.95 - 0.5 * d)) {
-      const lateral = random.sign() * 2 * radius * random.uniform(0.04, 0.55) * ease;
-      const axial = radius * random.uniform(-0.45, 0.25) * ease;
+      // Squared draws: most displacements are small, a few are large.
+      const lateral = random.sign() * 2 * radius * (0.03 + 0.6 * random.next() ** 2) * ease;
+      const axial = radius * random.uniform(-0.45, 0.25) * random.next() * ease;
       const hinge = random.sign() * radius;
       distalMotion = {
         pivotU: uf - (main.nv * hinge) / main.nu,
@@ -199,7 +208,11 @@ export function planFracture(
       const wedge = planWedge(random, main, uf, radius, moving);
       wedgeReach = wedge.reach;
       fragments.push({ cuts: [{ line: main, side: moving }, { line: wedge.line, side: (-wedge.side) as 1 | -1 }], motion: distalMotion });
-      fragments.push({ cuts: [{ line: main, side: moving }, { line: wedge.line, side: wedge.side }], motion: wedge.motion });
+      // The butterfly sits between the two main fragments, so it goes half the way the distal one goes.
+      const butterfly: Motion = distalMotion
+        ? { ...wedge.motion, shiftU: wedge.motion.shiftU + distalMotion.shiftU / 2, shiftV: wedge.motion.shiftV + distalMotion.shiftV / 2 }
+        : wedge.motion;
+      fragments.push({ cuts: [{ line: main, side: moving }, { line: wedge.line, side: wedge.side }], motion: butterfly });
     } else {
       fragments.push({ cuts: [{ line: main, side: moving }], motion: distalMotion });
     }
@@ -210,10 +223,11 @@ export function planFracture(
   // 3 px more for the soft edge of a crack.
   const lineReach = (Math.abs(main.nv) * zoneRadius + jagAmplitude(main) + main.gap + 4.5) / Math.abs(main.nu);
   const moves = fragments.some((f) => f.motion !== null);
-  const displacement = moves ? largestMotion(fragments, uf, lineReach + wedgeReach + radius * 3, zoneRadius) : 0;
+  const displacement = moves ? shiftAtBreak(fragments, main, radius) : 0;
   const near = Math.max(lineReach, wedgeReach) + radius * random.uniform(0.4, 1.2);
   const fade = Math.max(2 * radius, 2.5 * displacement, 5);
-  const behind = lineReach + displacement + 2;
+  // Overriding fragments reach back across the line; the window must hold all of them.
+  const behind = lineReach + largestMotion(fragments, uf, lineReach + wedgeReach, zoneRadius) + 2;
   const window =
     moving > 0
       ? { full0: uf - behind, full1: uf + near, fade0: 2, fade1: fade }
@@ -264,14 +278,29 @@ function planWedge(random: Random, main: CutLine, uf: number, radius: number, mo
   const inside = signedDistance(line, apexU + (mainDirU + dirU) * 0.5, apexV + (mainDirV + dirV) * 0.5);
   const wedgeSide = (inside >= 0 ? 1 : -1) as 1 | -1;
   const reach = ((radius * 1.3 + Math.abs(apexV)) / Math.tan(beta)) + Math.abs(apexU - uf) + 2;
+  // Butterfly fragments tilt and drift a little; pushed far they would leave a hole no radiograph shows.
   const motion: Motion = {
     pivotU: apexU + moving * radius * 0.4,
     pivotV: side * radius * 0.6,
-    angle: random.normal(0, 10) * deg,
-    shiftU: moving * random.uniform(0, 0.3) * radius,
-    shiftV: side * random.uniform(0.15, 0.6) * radius,
+    angle: random.normal(0, 5) * deg,
+    shiftU: moving * random.uniform(0, 0.15) * radius,
+    shiftV: side * random.uniform(0.05, 0.3) * radius,
   };
   return { line, side: wedgeSide, reach, motion };
+}
+
+/** How far fragment ends move where they meet the main line: the displacement a reader would measure. */
+function shiftAtBreak(fragments: Fragment[], main: CutLine, radius: number): number {
+  let largest = 0;
+  for (const f of fragments) {
+    if (!f.motion) continue;
+    for (const v of [-radius, 0, radius]) {
+      const u = main.u - (main.nv * (v - main.v)) / main.nu;
+      const moved = applyMotion(f.motion, u, v);
+      largest = Math.max(largest, Math.hypot(moved.u - u, moved.v - v));
+    }
+  }
+  return largest;
 }
 
 function maxWidthNear(bone: BoneShape, u: number, span: number): number {

@@ -144,7 +144,7 @@ function toPixelBox(r: Rect, size: number): PixelBox {
 
 /** A side marker in a corner of the field, away from the break when there is one. */
 function placeMarker(random: Random, exposure: Exposure, size: number, avoid: PixelBox | null): SideMarker | null {
-  if (!random.chance(0.6)) return null;
+  if (!random.chance(0.45)) return null;
   const letter = random.chance(0.5) ? 'L' : 'R';
   const height = size * random.uniform(0.06, 0.11);
   const c = exposure.collimation;

@@ -2,7 +2,7 @@ import type { Random } from './random.js';
 import type { Scene } from './scene.js';
 import type { Exposure } from './exposure.js';
 import { outsideField, type Collimation } from './exposure.js';
-import { boneAttenuation, maxHalfWidth, toImage, toLocal, type BoneShape } from './bone.js';
+import { boneAttenuation, maxHalfWidth, toImage, type BoneShape } from './bone.js';
 import { crackFactor, fragmentCoverage, restPoint, type Fracture } from './fracture.js';
 import { softTissueAttenuation, softTissueExtent } from './soft-tissue.js';
 import { boundsOf, pixelRange, type Rect } from './geometry.js';
@@ -32,9 +32,8 @@ export function renderRadiograph(input: RenderInput): Uint8Array {
   scene.bones.forEach((bone, i) => {
     addBone(attenuation, size, bone, fracture && fracture.boneIndex === i ? fracture : null, input.texture);
   });
-  addHeelEffect(attenuation, size, exposure);
   const blurred = gaussianBlur(attenuation, size, size, exposure.blurSigma);
-  const display = toDisplay(blurred, exposure, input.noise);
+  const display = toDisplay(blurred, size, exposure, input.noise);
   if (exposure.collimation) applyCollimation(display, size, exposure.collimation);
   if (input.marker) drawSideMarker(display, size, size, input.marker);
   return quantize(display, exposure.gamma);
@@ -49,7 +48,7 @@ function quantize(display: Float32Array, gamma: number): Uint8Array {
   const pixels = new Uint8Array(display.length);
   for (let i = 0; i < display.length; i++) {
     const d = display[i]!;
-    pixels[i] = table[d <= 0 ? 0 : d >= 1 ? LEVELS : Math.round(d * LEVELS)]!;
+    pixels[i] = table[d <= 0 ? 0 : d >= 1 ? LEVELS : (d * LEVELS + 0.5) | 0]!;
   }
   return pixels;
 }
@@ -126,12 +125,21 @@ function addBrokenBone(
   const widest2 = maxHalfWidth(bone) ** 2;
   const moved = boneRange(bone, size, fracture);
   const still = boneRange(bone, size, null);
+  const { x: ax, y: ay } = bone.axis;
+  const p = { u: 0, v: 0 };
   for (const fragment of fracture.fragments) {
     const r = fragment.motion ? moved : still;
     for (let y = r.y0; y < r.y1; y++) {
+      const dy = y - bone.origin.y;
       for (let x = r.x0; x < r.x1; x++) {
-        const local = toLocal(bone, x, y);
-        const p = fragment.motion ? restPoint(fracture, fragment.motion, local.u, local.v) : local;
+        const dx = x - bone.origin.x;
+        const u = dx * ax + dy * ay;
+        const v = -dx * ay + dy * ax;
+        if (fragment.motion) restPoint(fracture, fragment.motion, u, v, p);
+        else {
+          p.u = u;
+          p.v = v;
+        }
         if (p.v * p.v >= widest2) continue;
         const coverage = fragmentCoverage(fragment, p.u, p.v);
         if (coverage === 0) continue;
@@ -145,22 +153,14 @@ function addBrokenBone(
   }
 }
 
-function addHeelEffect(target: Float32Array, size: number, exposure: Exposure): void {
-  const { x: gx, y: gy } = exposure.gradient;
-  for (let y = 0; y < size; y++) {
-    const rowTerm = gy * (y / size - 0.5);
-    for (let x = 0; x < size; x++) {
-      const i = y * size + x;
-      target[i] = Math.max(0, target[i]! + rowTerm + gx * (x / size - 0.5));
-    }
-  }
-}
-
-/** Log-domain display: attenuation through a film-like curve, with photon noise that grows behind bone. */
-function toDisplay(attenuation: Float32Array, exposure: Exposure, noise: Random): Float32Array {
+/**
+ * Log-domain display: attenuation, plus the heel effect's gradient, through a film-like curve, with photon
+ * noise that grows behind bone.
+ */
+function toDisplay(attenuation: Float32Array, size: number, exposure: Exposure, noise: Random): Float32Array {
   const display = new Float32Array(attenuation.length);
   const k = exposure.curve;
-  const norm = ((1 - exposure.offset) / (1 - Math.exp(-k)));
+  const norm = (1 - exposure.offset) / (1 - Math.exp(-k));
   // Tables over attenuation 0..TABLE_RANGE: the noise amplitude and the display curve.
   const step = TABLE_RANGE / TABLE_SIZE;
   const noiseScale = new Float32Array(TABLE_SIZE + 1);
@@ -170,14 +170,19 @@ function toDisplay(attenuation: Float32Array, exposure: Exposure, noise: Random)
     curve[j] = exposure.offset + norm * (1 - Math.exp((-k * j * step) / exposure.reference));
   }
   curve[TABLE_SIZE + 1] = curve[TABLE_SIZE]!;
-  for (let i = 0; i < attenuation.length; i++) {
-    const a = attenuation[i]!;
-    const at = a >= TABLE_RANGE ? TABLE_SIZE : Math.round(a / step);
-    const noisy = a + noise.fastNormal() * noiseScale[at]!;
-    const t = noisy <= 0 ? 0 : noisy >= TABLE_RANGE ? TABLE_SIZE : noisy / step;
-    const j = Math.floor(t);
-    const f = t - j;
-    display[i] = curve[j]! * (1 - f) + curve[j + 1]! * f;
+  const { x: gx, y: gy } = exposure.gradient;
+  for (let y = 0; y < size; y++) {
+    const heelRow = gy * (y / size - 0.5) - 0.5 * gx;
+    for (let x = 0; x < size; x++) {
+      const i = y * size + x;
+      const a = attenuation[i]! + heelRow + (gx * x) / size;
+      const at = a <= 0 ? 0 : a >= TABLE_RANGE ? TABLE_SIZE : (a / step) | 0;
+      const noisy = a + noise.fastNormal() * noiseScale[at]!;
+      const t = noisy <= 0 ? 0 : noisy >= TABLE_RANGE ? TABLE_SIZE : noisy / step;
+      const j = t | 0;
+      const f = t - j;
+      display[i] = curve[j]! * (1 - f) + curve[j + 1]! * f;
+    }
   }
   return display;
 }
