@@ -23,7 +23,7 @@ export function readTorchCheckpoint(bytes: Uint8Array, source: string): StateDic
 }
 
 /** The unpickled object of a torch.save file, with tensors as unread `TensorRef`s. */
-export function readTorchObject(bytes: Uint8Array, source: string): PickleValue {
+function readTorchObject(bytes: Uint8Array, source: string): PickleValue {
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return readZipFormat(bytes, source);
   if (isLegacyFormat(bytes)) return readLegacyFormat(bytes, source);
   if (bytes.length > 262 && Buffer.from(bytes.buffer, bytes.byteOffset + 257, 5).toString('latin1') === 'ustar') {
