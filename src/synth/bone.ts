@@ -61,12 +61,6 @@ export interface NutrientCanal {
   depth: number;
 }
 
-export function toLocal(bone: BoneShape, x: number, y: number): { u: number; v: number } {
-  const dx = x - bone.origin.x;
-  const dy = y - bone.origin.y;
-  return { u: dx * bone.axis.x + dy * bone.axis.y, v: -dx * bone.axis.y + dy * bone.axis.x };
-}
-
 export function toImage(bone: BoneShape, u: number, v: number): Vec2 {
   return {
     x: bone.origin.x + u * bone.axis.x - v * bone.axis.y,

@@ -3,7 +3,7 @@ import type { Fracture } from './fracture.js';
 import type { Exposure } from './exposure.js';
 import { insideField } from './exposure.js';
 import type { TrabecularTexture } from './texture.js';
-import { addBone, boneRange, displaySlope } from './render.js';
+import { addBone, breakRange, displaySlope } from './render.js';
 import { blurRadius, gaussianBlur } from './blur.js';
 import type { Rect } from './geometry.js';
 
@@ -26,11 +26,12 @@ export function measureBreak(
   exposure: Exposure,
   softTissue: number,
 ): BreakExtent {
+  // Far from the break the broken bone is drawn exactly as the intact one, so only the zone needs drawing.
+  const r = breakRange(bone, size, fracture);
   const intact = new Float32Array(size * size);
   const broken = new Float32Array(size * size);
-  addBone(intact, size, bone, null, texture);
-  addBone(broken, size, bone, fracture, texture);
-  const r = boneRange(bone, size, fracture);
+  addBone(intact, size, bone, null, texture, r);
+  addBone(broken, size, bone, fracture, texture, r);
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;

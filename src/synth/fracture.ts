@@ -14,6 +14,8 @@ const deg = Math.PI / 180;
 export interface Fracture {
   type: FractureType;
   boneIndex: number;
+  /** Where the main fracture line crosses the bone's axis. */
+  breakU: number;
   fragments: Fragment[];
   cracks: Crack[];
   /** Motion weight 1 for u in [full0, full1], fading to 0 over `fade` on each side. */
@@ -174,7 +176,7 @@ export function planFracture(
   const moving: 1 | -1 = random.sign() as 1 | -1;
   const fragments: Fragment[] = [];
   const cracks: Crack[] = [];
-  let distalMotion: Motion | null = null;
+  let movingMotion: Motion | null = null;
   let wedgeReach = 0;
 
   if (type === 'hairline') {
@@ -195,7 +197,7 @@ export function planFracture(
       const lateral = random.sign() * 2 * radius * (0.03 + 0.6 * random.next() ** 2) * ease;
       const axial = radius * random.uniform(-0.45, 0.25) * random.next() * ease;
       const hinge = random.sign() * radius;
-      distalMotion = {
+      movingMotion = {
         pivotU: uf - (main.nv * hinge) / main.nu,
         pivotV: hinge,
         angle: Math.max(-25, Math.min(25, random.normal(0, 9 * ease))) * deg,
@@ -207,14 +209,14 @@ export function planFracture(
     if (type === 'comminuted') {
       const wedge = planWedge(random, main, uf, radius, moving);
       wedgeReach = wedge.reach;
-      fragments.push({ cuts: [{ line: main, side: moving }, { line: wedge.line, side: (-wedge.side) as 1 | -1 }], motion: distalMotion });
-      // The butterfly sits between the two main fragments, so it goes half the way the distal one goes.
-      const butterfly: Motion = distalMotion
-        ? { ...wedge.motion, shiftU: wedge.motion.shiftU + distalMotion.shiftU / 2, shiftV: wedge.motion.shiftV + distalMotion.shiftV / 2 }
+      fragments.push({ cuts: [{ line: main, side: moving }, { line: wedge.line, side: (-wedge.side) as 1 | -1 }], motion: movingMotion });
+      // The butterfly sits between the two main fragments, so it goes half the way the moving one goes.
+      const butterfly: Motion = movingMotion
+        ? { ...wedge.motion, shiftU: wedge.motion.shiftU + movingMotion.shiftU / 2, shiftV: wedge.motion.shiftV + movingMotion.shiftV / 2 }
         : wedge.motion;
       fragments.push({ cuts: [{ line: main, side: moving }, { line: wedge.line, side: wedge.side }], motion: butterfly });
     } else {
-      fragments.push({ cuts: [{ line: main, side: moving }], motion: distalMotion });
+      fragments.push({ cuts: [{ line: main, side: moving }], motion: movingMotion });
     }
   }
 
@@ -239,12 +241,13 @@ export function planFracture(
   return {
     type,
     boneIndex,
+    breakU: uf,
     fragments,
     cracks,
     window,
     zone,
     displacementPx: displacement,
-    angulationDeg: Math.abs((distalMotion?.angle ?? 0) / deg),
+    angulationDeg: Math.abs((movingMotion?.angle ?? 0) / deg),
     reachPx,
   };
 }

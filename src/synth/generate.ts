@@ -115,8 +115,7 @@ function placeFracture(
     const bone = scene.bones[boneIndex]!;
     // A break that changes no pixel at all (a hairline on a tiny image) falls back to a plain one.
     const fracture = planFracture(random, bone, boneIndex, { difficulty, type: attempt < 60 ? type : 'transverse' });
-    const uf = (fracture.zone.u0 + fracture.zone.u1) / 2;
-    const centre = toImage(bone, uf, 0);
+    const centre = toImage(bone, fracture.breakU, 0);
     if (attempt < 40 && !insideField(exposure.collimation, size, centre.x, centre.y, size * 0.06)) continue;
     const extent = measureBreak(size, bone, fracture, texture, exposure, scene.typicalSoftTissue);
     if (!extent.box) continue;

@@ -1,28 +1,14 @@
-/** Plane geometry for the generator: points and rigid frames, in pixels unless said otherwise. */
+/** Plane geometry for the generator: points, smooth steps and pixel rectangles. */
 
 export interface Vec2 {
   x: number;
   y: number;
 }
 
-export const vec = (x: number, y: number): Vec2 => ({ x, y });
-export const add = (a: Vec2, b: Vec2): Vec2 => ({ x: a.x + b.x, y: a.y + b.y });
-export const sub = (a: Vec2, b: Vec2): Vec2 => ({ x: a.x - b.x, y: a.y - b.y });
-export const scale = (a: Vec2, s: number): Vec2 => ({ x: a.x * s, y: a.y * s });
-export const length = (a: Vec2): number => Math.hypot(a.x, a.y);
-export const fromAngle = (radians: number): Vec2 => ({ x: Math.cos(radians), y: Math.sin(radians) });
-export const rotate = (a: Vec2, radians: number): Vec2 => {
-  const c = Math.cos(radians);
-  const s = Math.sin(radians);
-  return { x: a.x * c - a.y * s, y: a.x * s + a.y * c };
-};
-
 export const smoothstep = (edge0: number, edge1: number, x: number): number => {
   const t = Math.min(1, Math.max(0, (x - edge0) / (edge1 - edge0)));
   return t * t * (3 - 2 * t);
 };
-
-export const clamp = (x: number, low: number, high: number): number => (x < low ? low : x > high ? high : x);
 
 /** An axis-aligned pixel rectangle, possibly empty (x0 >= x1). */
 export interface Rect {

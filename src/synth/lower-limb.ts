@@ -62,7 +62,7 @@ export function foot(random: Random): { bones: AnatomyBone[]; softTissue: Anatom
     [-0.06, 0.14, -5, 0.38, [0.1, 0.05, 0.045], 0.019],
     [-0.115, 0.13, -10, 0.34, [0.09, 0.045, 0.04], 0.02],
   ];
-  rays.forEach(([x, y, angle, metatarsalLength, phalanges, radius], ray) => {
+  rays.forEach(([x, y, angle, metatarsalLength, phalanges, radius]) => {
     let direction = (angle * spread + random.normal(0, 1.5)) * deg;
     const metatarsal = boneAlong({ x, y }, direction, j(metatarsalLength), {
       name: 'metatarsal', kind: 'small', shaft: j(radius), ends: [radius * 1.5, radius * 1.45],
@@ -84,7 +84,6 @@ export function foot(random: Random): { bones: AnatomyBone[]; softTissue: Anatom
     softTissue.push({
       from: metatarsal.to, to: previous.to, radius: [j(0.05), j(0.045)], cap: 0.04, depth: 0.8, muscle: 0,
     });
-    void ray;
   });
   return { bones, softTissue };
 }

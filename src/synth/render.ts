@@ -79,6 +79,18 @@ function softTissueMap(scene: Scene, size: number): Float32Array {
   return map;
 }
 
+function intersect(r: Rect, clip: Rect | undefined): Rect {
+  if (!clip) return r;
+  return { x0: Math.max(r.x0, clip.x0), y0: Math.max(r.y0, clip.y0), x1: Math.min(r.x1, clip.x1), y1: Math.min(r.y1, clip.y1) };
+}
+
+/** Pixels that the break can change: its zone, widened by how far fragments move. */
+export function breakRange(bone: BoneShape, size: number, fracture: Fracture): Rect {
+  const { u0, u1, halfWidth: w } = fracture.zone;
+  const corners = [toImage(bone, u0, -w), toImage(bone, u0, w), toImage(bone, u1, -w), toImage(bone, u1, w)];
+  return pixelRange(boundsOf(corners, fracture.reachPx + 2), size, size);
+}
+
 /** Pixels that one bone (broken or not) can touch. */
 export function boneRange(bone: BoneShape, size: number, fracture: Fracture | null): Rect {
   const margin = fracture ? fracture.reachPx + 1 : 0;
@@ -87,19 +99,23 @@ export function boneRange(bone: BoneShape, size: number, fracture: Fracture | nu
   return pixelRange(boundsOf(corners, 1), size, size);
 }
 
-/** Adds one bone's attenuation to `target` (row-major, `size` wide), broken when `fracture` is given. */
+/**
+ * Adds one bone's attenuation to `target` (row-major, `size` wide), broken when `fracture` is given, within
+ * `clip` when given.
+ */
 export function addBone(
   target: Float32Array,
   size: number,
   bone: BoneShape,
   fracture: Fracture | null,
   texture: TrabecularTexture,
+  clip?: Rect,
 ): void {
   if (fracture) {
-    addBrokenBone(target, size, bone, fracture, texture);
+    addBrokenBone(target, size, bone, fracture, texture, clip);
     return;
   }
-  const r = boneRange(bone, size, null);
+  const r = intersect(boneRange(bone, size, null), clip);
   const { x: ax, y: ay } = bone.axis;
   for (let y = r.y0; y < r.y1; y++) {
     const dy = y - bone.origin.y;
@@ -121,10 +137,11 @@ function addBrokenBone(
   bone: BoneShape,
   fracture: Fracture,
   texture: TrabecularTexture,
+  clip?: Rect,
 ): void {
   const widest2 = maxHalfWidth(bone) ** 2;
-  const moved = boneRange(bone, size, fracture);
-  const still = boneRange(bone, size, null);
+  const moved = intersect(boneRange(bone, size, fracture), clip);
+  const still = intersect(boneRange(bone, size, null), clip);
   const { x: ax, y: ay } = bone.axis;
   const p = { u: 0, v: 0 };
   for (const fragment of fracture.fragments) {
