@@ -16,6 +16,8 @@ export interface AnatomyBone {
   /** Flare and cap lengths; default from `ends`. */
   flare?: [number, number];
   cap?: [number, number];
+  /** Offset of each end's centre toward +x (anatomy units). */
+  endShift?: [number, number];
   /** Cortical thickness as a fraction of the shaft radius. */
   cortex: number;
   /** Relative density (the patella and sesamoids are thinner than they look). */

@@ -25,6 +25,8 @@ export interface BoneShape {
   flare: [number, number];
   /** Lengths of the rounded caps at each end. */
   cap: [number, number];
+  /** Sideways offset (v) of each end's centre: ends are not symmetric about the shaft (radial styloid, humeral head). */
+  endShift: [number, number];
   /** Cortical thickness in the shaft, and at the ends (a thin shell). */
   cortex: number;
   cortexAtEnds: number;
@@ -68,6 +70,19 @@ export function toImage(bone: BoneShape, u: number, v: number): Vec2 {
   };
 }
 
+/** Sideways offset of the outline's centre at u. */
+export function centreShift(bone: BoneShape, u: number): number {
+  if (bone.endShift[0] === 0 && bone.endShift[1] === 0) return 0;
+  const nearStart = 1 - smoothstep(0, bone.flare[0], u);
+  const nearEnd = 1 - smoothstep(0, bone.flare[1], bone.length - u);
+  return bone.endShift[0] * nearStart + bone.endShift[1] * nearEnd;
+}
+
+/** How far from the axis the outline reaches at u, on either side. */
+export function outlineReach(bone: BoneShape, u: number): number {
+  return halfWidth(bone, u) + Math.abs(centreShift(bone, u));
+}
+
 /** Half-width of the bone's outline at u (0 outside the bone). */
 export function halfWidth(bone: BoneShape, u: number): number {
   const L = bone.length;
@@ -89,13 +104,14 @@ export function halfWidth(bone: BoneShape, u: number): number {
   return w;
 }
 
-/** The widest the bone gets, for bounds. */
+/** The farthest the outline gets from the axis, for bounds. */
 export function maxHalfWidth(bone: BoneShape): number {
-  return Math.max(bone.shaftRadius, bone.endRadius[0], bone.endRadius[1]);
+  return Math.max(bone.shaftRadius, bone.endRadius[0], bone.endRadius[1]) + Math.max(Math.abs(bone.endShift[0]), Math.abs(bone.endShift[1]));
 }
 
 /** Attenuation of the X-ray path through the bone at local (u, v). */
-export function boneAttenuation(bone: BoneShape, u: number, v: number, texture: TrabecularTexture): number {
+export function boneAttenuation(bone: BoneShape, u: number, along: number, texture: TrabecularTexture): number {
+  const v = along - centreShift(bone, u);
   const w = halfWidth(bone, u);
   const v2 = v * v;
   const w2 = w * w;

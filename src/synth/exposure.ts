@@ -15,6 +15,8 @@ export interface Exposure {
   offset: number;
   gamma: number;
   collimation: Collimation | null;
+  /** Shadow of an anti-scatter grid: fine parallel lines across the whole image, or null. */
+  grid: { period: number; amplitude: number; vertical: boolean } | null;
 }
 
 /** The exposed field: a rectangle, slightly rotated; outside it the image is flat (white or black). */
@@ -56,6 +58,9 @@ export function planExposure(random: Random, scene: Scene, size: number, difficu
     offset: random.uniform(0, 0.06),
     gamma: random.uniform(0.8, 1.25),
     collimation,
+    grid: random.chance(0.15)
+      ? { period: random.uniform(2.2, 4) * px, amplitude: random.uniform(0.004, 0.012), vertical: random.chance(0.5) }
+      : null,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Random } from './random.js';
 import type { FractureType } from './types.js';
-import { halfWidth, type BoneShape } from './bone.js';
+import { halfWidth, outlineReach, type BoneShape } from './bone.js';
 import { smoothstep } from './geometry.js';
 
 const deg = Math.PI / 180;
@@ -308,7 +308,7 @@ function shiftAtBreak(fragments: Fragment[], main: CutLine, radius: number): num
 
 function maxWidthNear(bone: BoneShape, u: number, span: number): number {
   let w = 0;
-  for (let k = 0; k <= 16; k++) w = Math.max(w, halfWidth(bone, u - span + (2 * span * k) / 16));
+  for (let k = 0; k <= 16; k++) w = Math.max(w, outlineReach(bone, u - span + (2 * span * k) / 16));
   return w;
 }
 

@@ -14,13 +14,13 @@ export function lowerLimb(random: Random): { bones: AnatomyBone[]; softTissue: A
     },
     {
       name: 'femur', kind: 'long', from: { x: 0.02, y: -3.62 }, to: { x: 0.0, y: -2.06 },
-      shaft: j(0.052), ends: [j(0.075), j(0.13)], flare: [0.15, 0.3], cap: [0.05, 0.07],
+      shaft: j(0.052), ends: [j(0.075), j(0.13)], flare: [0.15, 0.3], cap: [0.05, 0.07], endShift: [0.015, 0.01],
       cortex: j(0.35), breakWeight: 1, tubular: true,
     },
     ovoid('patella', { x: j(0.01, 1), y: -2.15 }, 0.085, 0.065, 0, { density: 0.55 }),
     {
       name: 'tibia', kind: 'long', from: { x: -0.01, y: -1.99 }, to: { x: -0.015, y: -0.02 },
-      shaft: j(0.052), ends: [j(0.13), j(0.085)], flare: [0.3, 0.18], cap: [0.05, 0.04],
+      shaft: j(0.052), ends: [j(0.13), j(0.085)], flare: [0.3, 0.18], cap: [0.05, 0.04], endShift: [-0.012, -0.015],
       cortex: j(0.34), breakWeight: 1.3, tubular: true,
     },
     {

@@ -171,8 +171,8 @@ function addBrokenBone(
 }
 
 /**
- * Log-domain display: attenuation, plus the heel effect's gradient, through a film-like curve, with photon
- * noise that grows behind bone.
+ * Log-domain display: attenuation, plus the heel effect's gradient and any grid lines, through a film-like
+ * curve, with photon noise that grows behind bone.
  */
 function toDisplay(attenuation: Float32Array, size: number, exposure: Exposure, noise: Random): Float32Array {
   const display = new Float32Array(attenuation.length);
@@ -188,11 +188,15 @@ function toDisplay(attenuation: Float32Array, size: number, exposure: Exposure, 
   }
   curve[TABLE_SIZE + 1] = curve[TABLE_SIZE]!;
   const { x: gx, y: gy } = exposure.gradient;
+  const grid = exposure.grid;
+  const gridAt = (t: number) => (grid ? grid.amplitude * Math.sin((2 * Math.PI * t) / grid.period) : 0);
+  const columnTerm = new Float32Array(size);
+  for (let x = 0; x < size; x++) columnTerm[x] = (gx * x) / size + (grid?.vertical ? gridAt(x) : 0);
   for (let y = 0; y < size; y++) {
-    const heelRow = gy * (y / size - 0.5) - 0.5 * gx;
+    const rowTerm = gy * (y / size - 0.5) - 0.5 * gx + (grid && !grid.vertical ? gridAt(y) : 0);
     for (let x = 0; x < size; x++) {
       const i = y * size + x;
-      const a = attenuation[i]! + heelRow + (gx * x) / size;
+      const a = attenuation[i]! + rowTerm + columnTerm[x]!;
       const at = a <= 0 ? 0 : a >= TABLE_RANGE ? TABLE_SIZE : (a / step) | 0;
       const noisy = a + noise.fastNormal() * noiseScale[at]!;
       const t = noisy <= 0 ? 0 : noisy >= TABLE_RANGE ? TABLE_SIZE : noisy / step;

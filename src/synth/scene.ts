@@ -123,6 +123,12 @@ function placeBone(
   const flare = b.flare ?? [b.ends[0] * 2.5, b.ends[1] * 2.5];
   const cap = b.cap ?? [b.ends[0] * 0.8, b.ends[1] * 0.8];
   const cortex = b.cortex * b.shaft * zoom;
+  // Which way +x of the anatomy points in the bone's own v direction, after rotation and mirroring.
+  const ax = (b.to.x - b.from.x) / Math.hypot(b.to.x - b.from.x, b.to.y - b.from.y);
+  const ay = (b.to.y - b.from.y) / Math.hypot(b.to.x - b.from.x, b.to.y - b.from.y);
+  const sideways = place({ x: b.from.x + ay, y: b.from.y - ax });
+  const towardX = Math.sign(-(sideways.x - from.x) * ((to.y - from.y) / len) + (sideways.y - from.y) * ((to.x - from.x) / len));
+  const shift = b.endShift ?? [0, 0];
   const bone: BoneShape = {
     name: b.name,
     kind: b.kind,
@@ -133,6 +139,7 @@ function placeBone(
     endRadius: [b.ends[0] * zoom, b.ends[1] * zoom],
     flare: [flare[0] * zoom, flare[1] * zoom],
     cap: [cap[0] * zoom, cap[1] * zoom],
+    endShift: [shift[0] * zoom * towardX, shift[1] * zoom * towardX],
     cortex,
     cortexAtEnds: Math.max(0.5, cortex * 0.22),
     mu: (MU_CORTEX * density * (b.density ?? 1)) / zoom,

@@ -12,7 +12,7 @@ export function upperLimb(random: Random): { bones: AnatomyBone[]; softTissue: A
   const humerusShaft = j(0.042);
   bones.push({
     name: 'humerus', kind: 'long', from: { x: 0, y: -2.15 }, to: { x: 0.0, y: -1.12 },
-    shaft: humerusShaft, ends: [j(0.1), j(0.11)], flare: [0.26, 0.2], cap: [0.1, 0.05],
+    shaft: humerusShaft, ends: [j(0.1), j(0.11)], flare: [0.26, 0.2], cap: [0.1, 0.05], endShift: [-0.035, 0],
     cortex: j(0.3), breakWeight: 1, tubular: true,
   });
   bones.push(ovoid('glenoid', { x: -0.19, y: -2.17 }, 0.12, 0.05, 10 * deg, { density: 0.8 }));
@@ -20,12 +20,12 @@ export function upperLimb(random: Random): { bones: AnatomyBone[]; softTissue: A
   const forearmTilt = random.normal(0, 2) * deg;
   bones.push({
     name: 'radius', kind: 'long', from: { x: 0.055, y: -1.05 }, to: { x: 0.085 + forearmTilt * 0.3, y: -0.02 },
-    shaft: j(0.03), ends: [j(0.04), j(0.075)], flare: [0.1, 0.2], cap: [0.03, 0.04],
+    shaft: j(0.03), ends: [j(0.04), j(0.075)], flare: [0.1, 0.2], cap: [0.03, 0.04], endShift: [0, 0.022],
     cortex: j(0.3), breakWeight: 1.3, tubular: true,
   });
   bones.push({
     name: 'ulna', kind: 'long', from: { x: -0.05, y: -1.16 }, to: { x: -0.08 + forearmTilt * 0.3, y: -0.035 },
-    shaft: j(0.027), ends: [j(0.06), j(0.037)], flare: [0.2, 0.08], cap: [0.06, 0.035],
+    shaft: j(0.027), ends: [j(0.06), j(0.037)], flare: [0.2, 0.08], cap: [0.06, 0.035], endShift: [0.012, -0.006],
     cortex: j(0.3), breakWeight: 1, tubular: true,
   });
 
