@@ -101,6 +101,16 @@ def main():
     model, state = tiny_model_state()
     torch.save(state, os.path.join(OUT, 'tiny-zip.pt'))
     files['tiny-zip.pt'] = expected(state)
+    # Eval-mode logits of the same model, so a test can check Osteon's engine against PyTorch's forward pass.
+    model.eval()
+    probe = torch.randn(3, 1, 8, 8, generator=torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        logits = model(probe)
+    with open(os.path.join(OUT, 'tiny-logits.json'), 'w') as f:
+        json.dump({'inputShapeNCHW': list(probe.shape), 'input': probe.flatten().tolist(),
+                   'logits': logits.flatten().tolist()}, f)
+        f.write('\n')
+    model.train()
     # The same archive re-packed with deflate, as a user's zip tool might leave it.
     with zipfile.ZipFile(os.path.join(OUT, 'tiny-zip.pt')) as source, \
             zipfile.ZipFile(os.path.join(OUT, 'deflated-zip.pt'), 'w', zipfile.ZIP_DEFLATED) as target:

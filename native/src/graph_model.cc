@@ -62,10 +62,17 @@ void GraphModel::initialise(uint64_t seed) {
   // torchvision's schemes: Kaiming-normal (fan_out) convolutions, unit batch norm, small uniform linear layers.
   torch::NoGradGuard noGrad;
   auto generator = at::detail::createCPUGenerator(seed);
-  for (auto& node : def_.nodes) {
+  for (size_t i = 0; i < def_.nodes.size(); ++i) {
+    auto& node = def_.nodes[i];
     switch (node.op) {
       case Op::Conv2d: {
         auto& w = tensors_[node.weight].tensor;
+        if (static_cast<int>(i) == def_.head) {
+          // A convolutional classifier followed by ReLU (SqueezeNet) must start near zero, or the ReLU can
+          // silence a class from the first step on.
+          w.normal_(0, 0.01, generator);
+          break;
+        }
         double fanOut = static_cast<double>(node.outChannels / node.groups) * node.kernel[0] * node.kernel[1];
         w.normal_(0, std::sqrt(2.0 / fanOut), generator);
         break;
@@ -266,7 +273,7 @@ GradCheckResult GraphModel::gradCheck(const torch::Tensor& input, bool training,
   auto generator = at::detail::createCPUGenerator(seed);
   std::vector<torch::Tensor> params;
   for (auto& t : tensors_) {
-    auto copy = t.tensor.detach().to(torch::kCPU).clone();
+    auto copy = t.tensor.detach().to(torch::kCPU).contiguous().clone();
     if (copy.is_floating_point()) copy = copy.to(torch::kDouble);
     if (!t.isBuffer) copy.set_requires_grad(true);
     params.push_back(copy);

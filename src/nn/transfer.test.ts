@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomBatch, tinyNet } from '../../test/helpers/tiny-graphs.js';
+import { GraphBuilder } from './builder.js';
 import { InlineModel } from './engine/inline.js';
 import { loadNative } from './native.js';
 import { initialiseFromCheckpoint, readStateDictFile } from './transfer.js';
@@ -65,6 +66,23 @@ describe('transfer learning from torch.save checkpoints', () => {
     expect(error.code).toBe('CHECKPOINT_MISMATCH');
     expect(error.message).toMatch(/missing in checkpoint: block\.conv\.weight/);
     expect(error.message).toMatch(/not in tiny: layer9\.weight/);
+  });
+
+  it('loads a state dict saved by PyTorch (an OrderedDict) and gives PyTorch\'s logits', async () => {
+    // The same layers as the torch.nn.Sequential in scripts/make-torch-fixtures.py, named by their indices.
+    const b = new GraphBuilder('sequential', 1, 2);
+    const features = b.relu('2', b.batchNorm('1', b.conv('0', 'input', 4, 3, { padding: 0, bias: true })));
+    const logits = b.linear('5', b.flatten('4', b.globalAvgPool('3', features)), 2);
+    const graph = b.build({ output: logits, featureMap: features, head: '5', defaultInputSize: 8, minInputSize: 3 });
+    const model = new InlineModel(graph, { seed: 4 });
+    for (const file of ['tiny-zip.pt', 'tiny-legacy.pt']) {
+      const report = await initialiseFromCheckpoint(model, graph, path.join('test/fixtures/torch-files', file));
+      expect(report.loaded).toBe(9);
+      const reference = JSON.parse(fs.readFileSync('test/fixtures/torch-files/tiny-logits.json', 'utf8'));
+      const [n, , h, w] = reference.inputShapeNCHW as number[];
+      const out = await model.predict({ data: Float32Array.from(reference.input as number[]), shape: [n!, h!, w!, 1] });
+      (reference.logits as number[]).forEach((v, i) => expect(out.logits.data[i]).toBeCloseTo(v, 5));
+    }
   });
 
   it('rejects files that are not checkpoints', async () => {

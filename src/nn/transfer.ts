@@ -2,41 +2,29 @@ import fs from 'node:fs';
 import { OsteonError } from '../errors.js';
 import type { Graph } from './ir.js';
 import { graphParameters } from './ir.js';
-import { loadNative, type HostTensor, type StateDict } from './native.js';
+import type { HostTensor, StateDict } from './native.js';
+import { readTorchCheckpoint } from './torch-file/index.js';
 import { decodeSafetensors } from './safetensors.js';
 import type { TrainableModel } from './engine/index.js';
 
 /** Keys of auxiliary ImageNet classifiers (Inception, GoogLeNet) that Osteon's graphs leave out on purpose. */
 const AUXILIARY_PREFIXES = ['AuxLogits.', 'aux1.', 'aux2.'];
 
-/** Reads a state dict from a torch.save zip file (.pth/.pt) or a safetensors file, recognised by content. */
+/**
+ * Reads a state dict from a safetensors file or a torch.save file (zip or legacy format), recognised by content.
+ * torch.save files are read by Osteon's own restricted unpickler: libtorch's C++ loader cannot read the OrderedDict
+ * that `model.state_dict()` is, and Python's would execute whatever the file asks.
+ */
 export async function readStateDictFile(file: string): Promise<StateDict> {
-  let head: Buffer;
+  let bytes: Buffer;
   try {
-    const fd = fs.openSync(file, 'r');
-    head = Buffer.alloc(16);
-    fs.readSync(fd, head, 0, 16, 0);
-    fs.closeSync(fd);
+    bytes = fs.readFileSync(file);
   } catch (error) {
     throw new OsteonError('CHECKPOINT_NOT_FOUND', `Cannot read ${file}: ${(error as Error).message}.`);
   }
-  if (head[0] === 0x50 && head[1] === 0x4b) {
-    try {
-      return await loadNative().readTorchFile(file);
-    } catch (error) {
-      if (error instanceof OsteonError) throw error;
-      throw new OsteonError('BAD_CHECKPOINT', `Cannot load ${file} as a PyTorch checkpoint: ${(error as Error).message}`);
-    }
-  }
-  if (head[8] === 0x7b /* '{' */) {
-    const bytes = fs.readFileSync(file);
-    return decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file).state;
-  }
-  throw new OsteonError(
-    'BAD_CHECKPOINT',
-    `${file} is neither a torch.save zip file nor a safetensors file. Legacy (pre-1.6) PyTorch files must be re-saved ` +
-      'with torch.save in a recent PyTorch.',
-  );
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.length > 8 && view[8] === 0x7b /* '{' */) return decodeSafetensors(view, file).state;
+  return readTorchCheckpoint(view, file);
 }
 
 /** Sums RGB filters into one grey filter, so ImageNet weights start a 1-channel model with the same response. */

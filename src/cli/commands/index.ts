@@ -5,6 +5,7 @@ export type RegisterCommand = (program: Command) => void;
 
 export const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./models.js'),
+  () => import('./bench.js'),
   () => import('./synth.js'),
   () => import('./project.js'),
   () => import('./import.js'),

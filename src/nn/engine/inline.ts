@@ -81,6 +81,9 @@ export class InlineModel implements TrainableModel {
   gradCheck(batch: ImageBatch, options: { training?: boolean; samples?: number; seed?: number } = {}) {
     return native(() => this.model.gradCheck(batch.data, batch.shape, options));
   }
+  async peakRssMB() {
+    return process.resourceUsage().maxRSS / 1024;
+  }
   async dispose() {
     // The addon frees the model when it is garbage-collected; nothing holds native resources beyond that.
   }

@@ -120,6 +120,9 @@ export class ProcessModel implements TrainableModel {
   gradCheck(batch: ImageBatch, options: { training?: boolean; samples?: number; seed?: number } = {}) {
     return this.invoke<{ maxRelativeError: number; checked: number }>('gradCheck', batch, options);
   }
+  peakRssMB() {
+    return this.invoke<number>('peakRssMB');
+  }
   async dispose() {
     if (this.exited) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));

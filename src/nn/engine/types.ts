@@ -44,6 +44,8 @@ export interface TrainableModel {
     batch: ImageBatch,
     options?: { training?: boolean; samples?: number; seed?: number },
   ): Promise<{ maxRelativeError: number; checked: number }>;
+  /** Peak resident memory of the process that holds the model, in MiB. */
+  peakRssMB(): Promise<number>;
   /** Frees the model (and ends its process). */
   dispose(): Promise<void>;
 }

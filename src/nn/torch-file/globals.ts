@@ -93,6 +93,9 @@ export function resolveGlobal(module: string, name: string, context: GlobalConte
     case 'torch._utils._rebuild_parameter':
     case 'torch._utils._rebuild_parameter_with_state':
       return callable((args) => tensorArgument(args, source));
+    case 'torch.jit._pickle.restore_type_tag':
+      // libtorch's pickle_save tags typed containers (Dict[str, Tensor]); the tag changes nothing about the value.
+      return callable((args) => args[0] ?? null);
     case 'torch.Size':
       return callable((args) => (Array.isArray(args[0]) ? args[0] : []));
     case 'torch.storage._load_from_bytes':

@@ -1,0 +1,68 @@
+import os from 'node:os';
+import { createModelGraph } from '../nn/registry.js';
+import { createTrainableModel, type EngineOptions } from '../nn/engine/index.js';
+import '../nn/zoo/index.js';
+
+export interface ThroughputOptions {
+  arch: string;
+  size: number;
+  batch: number;
+  /** Timed steps, after `warmup` untimed ones. */
+  steps: number;
+  warmup?: number;
+  channels?: 1 | 3;
+  threads?: number;
+  device?: EngineOptions['device'];
+  isolation?: EngineOptions['isolation'];
+}
+
+export interface ThroughputResult {
+  arch: string;
+  size: number;
+  batch: number;
+  steps: number;
+  threads: number;
+  imagesPerSecond: number;
+  secondsPerStep: number;
+  peakRssMB: number;
+}
+
+/**
+ * Training speed of one architecture on random data: forward, backward and AdamW step, as a real run does.
+ * Measures the engine alone (no data loading).
+ */
+export async function measureTrainingThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
+  const channels = options.channels ?? 3;
+  const threads = options.threads ?? os.availableParallelism();
+  const graph = createModelGraph(options.arch, { inputChannels: channels });
+  const model = createTrainableModel(graph, {
+    threads,
+    device: options.device,
+    isolation: options.isolation,
+    seed: 1,
+  });
+  try {
+    const { batch, size } = options;
+    const data = new Float32Array(batch * size * size * channels);
+    for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.618) * 0.5;
+    const labels = Int32Array.from({ length: batch }, (_, i) => i % 2);
+    const input = { data, shape: [batch, size, size, channels] as [number, number, number, number] };
+    await model.configureOptimizer({ type: 'adamw', lr: 1e-4 });
+    for (let i = 0; i < (options.warmup ?? 2); i++) await model.trainStep(input, labels, 1e-4);
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < options.steps; i++) await model.trainStep(input, labels, 1e-4);
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    return {
+      arch: options.arch,
+      size,
+      batch,
+      steps: options.steps,
+      threads,
+      imagesPerSecond: (batch * options.steps) / seconds,
+      secondsPerStep: seconds / options.steps,
+      peakRssMB: Math.round(await model.peakRssMB()),
+    };
+  } finally {
+    await model.dispose();
+  }
+}
