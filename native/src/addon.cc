@@ -3,6 +3,7 @@
 #include <napi.h>
 #include <torch/torch.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -26,6 +27,14 @@ std::string errorText(const std::exception& e) {
   return text;
 }
 
+// OpenMP's thread count is per calling thread: each libuv worker that runs native work must apply it itself.
+std::atomic<int> intraOpThreads{0};
+
+void applyThreadCount() {
+  int wanted = intraOpThreads.load();
+  if (wanted > 0 && torch::get_num_threads() != wanted) torch::set_num_threads(wanted);
+}
+
 class PromiseWorker : public Napi::AsyncWorker {
  public:
   using ExecuteFn = std::function<void()>;
@@ -36,6 +45,7 @@ class PromiseWorker : public Napi::AsyncWorker {
   Napi::Promise promise() { return deferred_.Promise(); }
   void Execute() override {
     try {
+      applyThreadCount();
       execute_();
     } catch (const std::exception& e) {
       SetError(errorText(e));
@@ -510,6 +520,7 @@ class Model : public Napi::ObjectWrap<Model> {
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::RangeError::New(info.Env(), "thread count must be >= 1");
+  intraOpThreads = n;
   torch::set_num_threads(n);
   return info.Env().Undefined();
 }

@@ -1,6 +1,10 @@
 #include "graph_model.h"
 
+#include <torch/csrc/autograd/profiler_legacy.h>
+
 #include <cmath>
+#include <cstdlib>
+#include <memory>
 #include <stdexcept>
 
 namespace osteon {
@@ -226,6 +230,11 @@ void GraphModel::configureLoss(const LossConfig& config) {
 }
 
 StepResult GraphModel::trainStep(const torch::Tensor& input, const torch::Tensor& target, double lr) {
+  // OSTEON_PROFILE=trace.json records the ops of each step as a Chrome trace (for performance work).
+  std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
+  if (const char* trace = std::getenv("OSTEON_PROFILE")) {
+    profile = std::make_unique<torch::autograd::profiler::RecordProfile>(std::string(trace));
+  }
   for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
   optimizer_->zero_grad();
   auto logits = forward(input, true, false).first;

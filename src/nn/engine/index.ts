@@ -4,7 +4,7 @@ import { ProcessModel } from './process.js';
 import type { EngineOptions, TrainableModel } from './types.js';
 
 export type { EngineOptions, ImageBatch, Targets, TrainableModel } from './types.js';
-export { TRAINING_ALLOCATOR_ENV } from './protocol.js';
+export { ENGINE_PROCESS_ENV } from './protocol.js';
 
 /** A trainable model of the graph, in a child process by default (see EngineOptions.isolation). */
 export function createTrainableModel(graph: Graph, options: EngineOptions = {}): TrainableModel {

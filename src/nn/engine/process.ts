@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { OsteonError } from '../../errors.js';
 import type { Graph } from '../ir.js';
 import type { LoadReport, StateDict, StepResult } from '../native.js';
-import { TRAINING_ALLOCATOR_ENV, type EngineMethod, type EngineRequest, type EngineResponse } from './protocol.js';
+import { ENGINE_PROCESS_ENV, type EngineMethod, type EngineRequest, type EngineResponse } from './protocol.js';
 import type { EngineOptions, ImageBatch, Targets, TrainableModel } from './types.js';
 
 interface Pending {
@@ -35,7 +35,7 @@ export class ProcessModel implements TrainableModel {
     this.child = fork(entry.file, [], {
       execArgv: entry.execArgv,
       serialization: 'advanced',
-      env: { ...process.env, ...TRAINING_ALLOCATOR_ENV },
+      env: { ...process.env, ...ENGINE_PROCESS_ENV },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child.on('message', (message: EngineResponse) => {
