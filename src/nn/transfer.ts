@@ -27,6 +27,14 @@ export async function readStateDictFile(file: string): Promise<StateDict> {
   return readTorchCheckpoint(view, file);
 }
 
+/**
+ * torchvision's older DenseNet files name batch-norm and conv layers `norm.1` where the model says `norm1`;
+ * torchvision renames them on load, and so does Osteon.
+ */
+function modernKey(name: string): string {
+  return name.replace(/^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var|num_batches_tracked))$/, '$1$2');
+}
+
 /** Sums RGB filters into one grey filter, so ImageNet weights start a 1-channel model with the same response. */
 function rgbToGrey(tensor: HostTensor): HostTensor {
   const [out, , kh, kw] = tensor.shape as [number, number, number, number];
@@ -61,7 +69,8 @@ export async function initialiseFromCheckpoint(model: TrainableModel, graph: Gra
   const headPrefix = `${graph.head}.`;
   const report: InitReport = { loaded: 0, reinitialised: [], ignored: [], convertedToGrey: [] };
   const state: StateDict = {};
-  for (const [name, tensor] of Object.entries(source)) {
+  for (const [original, tensor] of Object.entries(source)) {
+    const name = modernKey(original);
     const shape = expected.get(name);
     if (!shape && AUXILIARY_PREFIXES.some((p) => name.startsWith(p))) {
       report.ignored.push(name);

@@ -70,4 +70,47 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX status_history_by_image ON status_history(image_id);
     `,
   },
+  {
+    version: 2,
+    name: 'training runs, their epochs and evaluations',
+    sql: `
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        arch TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'stopped')),
+        recipe TEXT NOT NULL,
+        data_hash TEXT NOT NULL,
+        train_images INTEGER NOT NULL,
+        val_images INTEGER NOT NULL,
+        parameters INTEGER NOT NULL,
+        epochs_done INTEGER NOT NULL DEFAULT 0,
+        best_epoch INTEGER,
+        best_val_auroc REAL,
+        threshold REAL,
+        images_per_second REAL,
+        train_seconds REAL NOT NULL DEFAULT 0,
+        error TEXT,
+        sweep_id TEXT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX runs_by_project ON runs(project_id, created_at);
+      CREATE TABLE run_epochs (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        epoch INTEGER NOT NULL,
+        metrics TEXT NOT NULL,
+        PRIMARY KEY (run_id, epoch)
+      );
+      CREATE TABLE evaluations (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT REFERENCES runs(id) ON DELETE CASCADE,
+        model_file TEXT,
+        split TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX evaluations_by_run ON evaluations(run_id);
+    `,
+  },
 ];

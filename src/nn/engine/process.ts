@@ -1,7 +1,6 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { OsteonError } from '../../errors.js';
+import { forkModule } from '../../util/fork-module.js';
 import type { Graph } from '../ir.js';
 import type { LoadReport, StateDict, StepResult } from '../native.js';
 import { ENGINE_PROCESS_ENV, type EngineMethod, type EngineRequest, type EngineResponse } from './protocol.js';
@@ -10,13 +9,6 @@ import type { EngineOptions, ImageBatch, Targets, TrainableModel } from './types
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-}
-
-/** The compiled entry when running from dist/, the TypeScript one (through tsx) when running from source. */
-function childEntry(): { file: string; execArgv: string[] } {
-  const compiled = fileURLToPath(new URL('./child-entry.js', import.meta.url));
-  if (fs.existsSync(compiled)) return { file: compiled, execArgv: [] };
-  return { file: fileURLToPath(new URL('./child-entry.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
 }
 
 /**
@@ -31,13 +23,7 @@ export class ProcessModel implements TrainableModel {
   private readonly ready: Promise<unknown>;
 
   constructor(graph: Graph, options: EngineOptions = {}) {
-    const entry = childEntry();
-    this.child = fork(entry.file, [], {
-      execArgv: entry.execArgv,
-      serialization: 'advanced',
-      env: { ...process.env, ...ENGINE_PROCESS_ENV },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    this.child = forkModule(new URL('./child-entry.js', import.meta.url), ENGINE_PROCESS_ENV);
     this.child.on('message', (message: EngineResponse) => {
       const pending = this.pending.get(message.id);
       if (!pending) return;
