@@ -32,7 +32,7 @@ fi
 
 if [[ ! -f native/build/Release/osteon_native.node ]] || [[ -n $(find native/src native/binding.gyp -newer native/build/Release/osteon_native.node 2>/dev/null) ]]; then
   echo "setup: building the native addon (libtorch)" >&2
-  npx node-gyp rebuild --nodedir=/usr -C native >&2
+  npx node-gyp rebuild --nodedir=/usr --jobs max -C native >&2
 fi
 
 npx tsc -p tsconfig.json >&2
