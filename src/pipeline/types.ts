@@ -35,6 +35,22 @@ export interface BatchLoader {
   readonly labels: Int32Array;
   epoch(index: number): AsyncIterable<LabelledBatch>;
   close(): Promise<void>;
+  /** Store ids of the images the loader serves, in the same stable order as `labels`. */
+  readonly imageIds: readonly number[];
+  /** Class names in index order (the project's classes). */
+  readonly classes: readonly string[];
+  /** What preparing the loader did: the cache file, decodes, and images left out with the reason. */
+  readonly report: LoaderReport;
+}
+
+export interface LoaderReport {
+  cacheFile: string;
+  /** Images decoded while refreshing the cache (0 when it was up to date). */
+  decoded: number;
+  /** Images of the project the cache already held. */
+  reused: number;
+  /** Images of this split left out because their original is missing or unreadable. */
+  skipped: Array<{ imageId: number; file: string; reason: string }>;
 }
 
 export interface LoaderOptions {
@@ -53,4 +69,10 @@ export interface LoaderOptions {
   /** Draw training images with probability inverse to their class frequency. */
   balancedSampling?: boolean;
   onProgress?: (message: string, done: number, total: number) => void;
+  /** Threads that render batches beside training (default 1; 0 renders on the main thread between steps). */
+  workers?: number;
+  /** Batches prepared ahead of the one being consumed (default 2). */
+  prefetch?: number;
+  /** Images decoded at once while building the cache (default: the core count). */
+  decodeConcurrency?: number;
 }
