@@ -20,16 +20,21 @@ export interface BootstrapOptions {
   groups?: ArrayLike<string | null | undefined>;
 }
 
-/** A statistic of a weighted sample; null when undefined on that resample (e.g. one class drawn only). */
-export type Statistic = (sample: ScoredSample, weights: Float64Array) => number | null;
+/**
+ * A statistic of a weighted sample; null when undefined on that resample (e.g. one class drawn only).
+ * `resample` counts the resamples, so statistics that share work (say, one confusion matrix) can reuse it
+ * within a resample.
+ */
+export type Statistic = (sample: ScoredSample, weights: Float64Array, resample: number) => number | null;
 
 /** A small seedable PRNG (mulberry32): uniform in [0, 1). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
+  // State kept as int32 (| 0, not >>> 0) so V8 keeps it unboxed: the same sequence as the usual
+  // mulberry32, without a heap number allocated per draw.
+  let a = seed | 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
@@ -124,7 +129,7 @@ export function bootstrapIntervals<K extends string>(
   for (let b = 0; b < resamples; b++) {
     const weights = resampler.next();
     names.forEach((name, s) => {
-      const v = statistics[name](sample, weights);
+      const v = statistics[name](sample, weights, b);
       if (v !== null && Number.isFinite(v)) values[s]![counts[s]!++] = v;
     });
   }

@@ -25,18 +25,21 @@ export function confusionAt(sample: ScoredSample, threshold: number, weights?: F
   checkThreshold(threshold);
   const cut = predictedPositiveCount(sample.scores, threshold);
   let tp = 0;
-  let fp = 0;
   let fn = 0;
-  let tn = 0;
-  for (let k = 0; k < sample.n; k++) {
+  const { positive, n } = sample;
+  let predictedPositive = 0;
+  let predictedNegative = 0;
+  for (let k = 0; k < cut; k++) {
     const w = weights ? weights[k]! : 1;
-    if (k < cut) {
-      if (sample.positive[k] === 1) tp += w;
-      else fp += w;
-    } else if (sample.positive[k] === 1) fn += w;
-    else tn += w;
+    predictedPositive += w;
+    tp += positive[k]! * w;
   }
-  return { tp, fp, tn, fn };
+  for (let k = cut; k < n; k++) {
+    const w = weights ? weights[k]! : 1;
+    predictedNegative += w;
+    fn += positive[k]! * w;
+  }
+  return { tp, fp: predictedPositive - tp, tn: predictedNegative - fn, fn };
 }
 
 /** Number of leading entries of `descending` that are >= threshold (binary search). */

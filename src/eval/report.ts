@@ -172,9 +172,19 @@ interface MetricDefinition {
 
 /** Each reported metric as a point estimate and as a per-resample statistic over weights. */
 function metricStatistics(threshold: number, bins: number): Record<ReportedMetric, MetricDefinition> {
+  // The threshold metrics of one resample share its confusion matrix.
+  let cachedResample = -1;
+  let cached: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
+  const confusionOf = (s: ScoredSample, w: Float64Array, resample: number) => {
+    if (resample !== cachedResample) {
+      cached = confusionAt(s, threshold, w);
+      cachedResample = resample;
+    }
+    return cached;
+  };
   const atThreshold = (f: (c: Confusion) => Metric): MetricDefinition => ({
     metric: (s) => f(confusionAt(s, threshold)),
-    statistic: (s, w) => f(confusionAt(s, threshold, w)).value,
+    statistic: (s, w, resample) => f(confusionOf(s, w, resample)).value,
   });
   const ranked = (f: (s: ScoredSample, w?: Float64Array) => Metric): MetricDefinition => ({
     metric: (s) => f(s),
