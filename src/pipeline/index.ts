@@ -6,3 +6,4 @@ export { TensorCacheReader, type CachedPlane } from './cache/reader.js';
 export { CROP_MARGIN, marginSizeFor } from './cache/format.js';
 export { DEFAULT_AUGMENT, NO_AUGMENT, resolveAugment, validateAugment, augmentPlane, drawView } from './augment/index.js';
 export { renderBatch, type SampleRequest } from './render.js';
+export { writeAugmentPreview, type AugmentPreviewOptions, type AugmentPreviewResult } from './preview/augment-preview.js';
