@@ -6,7 +6,10 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./models.js'),
   () => import('./bench.js'),
+  () => import('./train.js'),
   () => import('./weights.js'),
+  () => import('./eval.js'),
+  () => import('./runs.js'),
   () => import('./synth.js'),
   () => import('./project.js'),
   () => import('./import.js'),

@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import { action, withGlobalOptions } from '../command.js';
+import { log, printResult, type GlobalOptions } from '../output.js';
+import { ProgressBar } from '../progress.js';
+import { OsteonError } from '../../errors.js';
+import { launchTraining } from '../../train/launch.js';
+import { applyOverrides, DEFAULT_RECIPE, type TrainRecipe } from '../../train/recipe.js';
+import type { TrainEvent, TrainRunResult } from '../../train/train-run.js';
+import { resolveWorkspace } from '../../util/workspace.js';
+
+interface TrainOptions extends GlobalOptions {
+  project?: string;
+  arch?: string;
+  size?: string;
+  epochs?: string;
+  batch?: string;
+  lr?: string;
+  seed?: string;
+  channels?: string;
+  init?: string;
+  freezeEpochs?: string;
+  set: string[];
+  resume?: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Turns the engine's events into one progress bar per epoch and a line per finished epoch. */
+function progressPrinter(): (event: TrainEvent) => void {
+  let bar: ProgressBar | undefined;
+  let epochs = 0;
+  return (event) => {
+    switch (event.type) {
+      case 'start':
+        epochs = event.epochs;
+        log(`run ${event.runId}: ${event.arch}, ${event.epochs} epochs of ${event.stepsPerEpoch} steps` +
+          (event.startEpoch > 0 ? `, resuming at epoch ${event.startEpoch + 1}` : ''));
+        break;
+      case 'step':
+        if (event.step === 1) bar = new ProgressBar(`epoch ${event.epoch + 1}/${epochs}`, event.stepsPerEpoch);
+        bar?.update(event.step, `loss ${event.loss.toFixed(3)} acc ${event.accuracy.toFixed(3)} ${event.imagesPerSecond.toFixed(1)} img/s`);
+        break;
+      case 'epoch': {
+        bar?.finish();
+        const m = event.metrics;
+        log(`epoch ${event.epoch + 1}: train loss ${m.trainLoss.toFixed(3)} acc ${m.trainAccuracy.toFixed(3)} | ` +
+          `val loss ${m.valLoss.toFixed(3)} acc ${m.valAccuracy.toFixed(3)} AUROC ${m.valAuroc?.toFixed(3) ?? 'n/a'}` +
+          `${event.improved ? ' (best)' : ''} | ${m.imagesPerSecond.toFixed(1)} img/s, ${m.seconds.toFixed(0)}s`);
+        break;
+      }
+      case 'log':
+        log(event.message);
+        break;
+    }
+  };
+}
+
+export function register(program: Command): void {
+  withGlobalOptions(
+    program
+      .command('train')
+      .description('train one or more architectures on a project (each in turn)')
+      .option('--project <name>', 'project name or id')
+      .option('--arch <list>', 'architectures, comma-separated (see `osteon models list`)')
+      .option('--size <px>', `input size (default ${DEFAULT_RECIPE.size})`)
+      .option('--epochs <n>', `epochs (default ${DEFAULT_RECIPE.epochs})`)
+      .option('--batch <n>', `batch size (default ${DEFAULT_RECIPE.batchSize})`)
+      .option('--lr <rate>', `peak learning rate (default ${DEFAULT_RECIPE.lr})`)
+      .option('--seed <n>', 'seed for initialisation, shuffling and augmentation')
+      .option('--channels <n>', 'input channels: 1 (grey) or 3')
+      .option('--init <file>', 'start from a torchvision-keyed checkpoint (.pth or .safetensors)')
+      .option('--freeze-epochs <n>', 'train only the classifier head for the first N epochs')
+      .option('--set <key=value>', 'override any recipe field, e.g. --set labelSmoothing=0 --set augment.horizontalFlip=0', collect, [])
+      .option('--resume <run>', 'continue a run from its last complete epoch'),
+  ).action(
+    action<TrainOptions>(async (_args, o) => {
+      const workspace = resolveWorkspace(o.workspace);
+      if (!o.project) throw new OsteonError('BAD_OPTION', 'Say which project to train: --project NAME.');
+      const overrides: Record<string, string> = {};
+      for (const pair of o.set) {
+        const at = pair.indexOf('=');
+        if (at < 1) throw new OsteonError('BAD_OPTION', `--set expects key=value, got "${pair}".`);
+        overrides[pair.slice(0, at)] = pair.slice(at + 1);
+      }
+      const flags: Array<[keyof TrainRecipe, string | undefined]> = [
+        ['size', o.size], ['epochs', o.epochs], ['batchSize', o.batch], ['lr', o.lr], ['seed', o.seed],
+        ['channels', o.channels], ['init', o.init], ['freezeEpochs', o.freezeEpochs],
+      ];
+      for (const [key, value] of flags) if (value !== undefined) overrides[key] = value;
+      const archs = o.resume ? [undefined] : (o.arch ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+      if (archs.length === 0) throw new OsteonError('BAD_OPTION', 'Say which architectures to train: --arch mobilenet_v2[,resnet18,...].');
+      const runs: TrainRunResult[] = [];
+      for (const arch of archs) {
+        const recipe: TrainRecipe = applyOverrides({ ...DEFAULT_RECIPE, arch: arch ?? 'resume' } as TrainRecipe, overrides);
+        const launched = launchTraining({ workspace, project: o.project, recipe, resume: o.resume, onEvent: progressPrinter() });
+        const interrupt = () => {
+          log('stopping after the current step (press Ctrl-C again to kill)…');
+          launched.stop();
+          process.once('SIGINT', () => launched.kill('SIGTERM'));
+        };
+        process.once('SIGINT', interrupt);
+        try {
+          runs.push(await launched.result);
+        } finally {
+          process.removeListener('SIGINT', interrupt);
+        }
+      }
+      printResult(o, { runs: runs.map((r) => ({ id: r.id, arch: r.arch, status: r.status, epochs: r.epochsDone, best: r.best, imagesPerSecond: r.imagesPerSecond, trainSeconds: r.trainSeconds })) }, () =>
+        runs.map((r) => `${r.id}: ${r.status}, best epoch ${r.best.epoch === null ? '-' : r.best.epoch + 1}, val AUROC ${r.best.valAuroc?.toFixed(3) ?? 'n/a'}`).join('\n'),
+      );
+    }),
+  );
+}

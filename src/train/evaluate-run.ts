@@ -1,0 +1,101 @@
+import { decodeImage } from '../imaging/index.js';
+import { getProject, listImages, openStore, readOriginal, type Radiograph, type Split } from '../data/index.js';
+import { chooseThreshold, evaluate, scoreSample, type EvaluationReport, type ThresholdChoice, type ThresholdRule } from '../eval/index.js';
+import { OsteonError } from '../errors.js';
+import { InferenceEngine } from '../serve/engine/index.js';
+import { exportRun } from './export-run.js';
+import { getRun, updateRun } from './runs.js';
+
+export interface EvaluatedFile {
+  file: string;
+  imageId: number;
+  label: string;
+  probabilities: Record<string, number>;
+  group?: string;
+  subset?: string;
+}
+
+export interface RunEvaluation {
+  runId: string;
+  split: Split;
+  threshold: ThresholdChoice;
+  report: EvaluationReport;
+  files: EvaluatedFile[];
+}
+
+const CHUNK = 32;
+
+/** Classifies every labelled, non-excluded image of a split with the engine, decoding originals chunk by chunk. */
+export async function classifySplit(
+  engine: InferenceEngine,
+  images: Radiograph[],
+  read: (image: Radiograph) => Uint8Array,
+  onProgress?: (done: number, total: number) => void,
+): Promise<EvaluatedFile[]> {
+  const out: EvaluatedFile[] = [];
+  for (let start = 0; start < images.length; start += CHUNK) {
+    const chunk = images.slice(start, start + CHUNK);
+    const decoded = await Promise.all(chunk.map((image) => decodeImage(read(image))));
+    const predictions = await engine.predictImages(decoded);
+    chunk.forEach((image, i) => {
+      out.push({
+        file: image.sourcePath,
+        imageId: image.id,
+        label: image.label!,
+        probabilities: predictions[i]!.probabilities,
+        // Images of one patient, or copies of one radiograph, are resampled together by the bootstrap.
+        group: image.patientId ? `patient:${image.patientId}` : image.duplicateGroup !== null ? `group:${image.duplicateGroup}` : `image:${image.id}`,
+        ...(image.bodyPart ? { subset: image.bodyPart } : {}),
+      });
+    });
+    onProgress?.(out.length, images.length);
+  }
+  return out;
+}
+
+/**
+ * Evaluates a run the way it will be served: its ONNX export through the inference engine. The decision
+ * threshold is chosen on the validation split (Youden's J by default) and applied unchanged to `split`.
+ */
+export async function evaluateRun(options: {
+  workspace: string;
+  runId: string;
+  split?: Split;
+  rule?: ThresholdRule;
+  bootstrap?: { resamples?: number; seed?: number };
+  onProgress?: (stage: string, done: number, total: number) => void;
+}): Promise<RunEvaluation> {
+  const split = options.split ?? 'test';
+  const store = openStore(options.workspace);
+  let engine: InferenceEngine | undefined;
+  try {
+    const run = getRun(store, options.runId);
+    const project = getProject(store, run.projectId);
+    const positiveIndex = Math.max(0, project.classes.indexOf('fractured'));
+    const usable = (s: Split) => listImages(store, project.id, { split: s }).filter((i) => i.label !== null && i.status !== 'excluded');
+    const classIndex = (label: string) => project.classes.indexOf(label);
+    engine = await InferenceEngine.load(exportRun(store, run.id, { threshold: 0.5 }));
+    const read = (image: Radiograph) => new Uint8Array(readOriginal(store, image));
+    const positive = project.classes[positiveIndex]!;
+
+    const validation = await classifySplit(engine, usable('val'), read, (d, t) => options.onProgress?.('validation', d, t));
+    const sample = scoreSample(validation.map((f) => f.probabilities[positive]!), validation.map((f) => classIndex(f.label)), { positiveIndex, numClasses: project.classes.length });
+    const threshold = chooseThreshold(sample, options.rule ?? { kind: 'youden' });
+    updateRun(store, run.id, { threshold: threshold.threshold });
+
+    const files = split === 'val' ? validation : await classifySplit(engine, usable(split), read, (d, t) => options.onProgress?.(split, d, t));
+    if (files.length === 0) {
+      throw new OsteonError('EMPTY_SPLIT', `Project "${project.name}" has no labelled ${split} images to evaluate on; run \`osteon split\` first.`);
+    }
+    const report = evaluate(
+      files.map((f) => ({ probability: f.probabilities[positive]!, label: classIndex(f.label), group: f.group, ...(f.subset ? { subset: f.subset } : {}) })),
+      { threshold: threshold.threshold, positiveIndex, classes: project.classes, bootstrap: { resamples: options.bootstrap?.resamples ?? 1000, seed: options.bootstrap?.seed ?? 0 } },
+    );
+    store.db.prepare('INSERT INTO evaluations (run_id, split, metrics, created_at) VALUES (?, ?, ?, ?)')
+      .run(run.id, split, JSON.stringify({ ...report, curves: undefined }), new Date().toISOString());
+    return { runId: run.id, split, threshold, report, files };
+  } finally {
+    await engine?.release();
+    store.close();
+  }
+}

@@ -1,0 +1,274 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { getProject, listImages, openStore, type DatasetStore, type Project } from '../data/index.js';
+import { OsteonError } from '../errors.js';
+import { createTrainableModel, type TrainableModel } from '../nn/engine/index.js';
+import { countParameters, type Graph } from '../nn/ir.js';
+import { createModelGraph } from '../nn/registry.js';
+import { initialiseFromCheckpoint } from '../nn/transfer.js';
+import { weightsPath } from '../nn/weights.js';
+import '../nn/zoo/index.js';
+import { createBatchLoader } from '../pipeline/index.js';
+import type { BatchLoader } from '../pipeline/types.js';
+import { workspacePaths } from '../util/workspace.js';
+import { VERSION } from '../version.js';
+import { readRunState, runFiles, saveEpochCheckpoint, type RunState } from './checkpoint.js';
+import { preprocessSpecFor } from './preprocess-spec.js';
+import { DEFAULT_RECIPE, validateRecipe, type TrainRecipe } from './recipe.js';
+import { createRun, getRun, recordEpoch, updateRun } from './runs.js';
+import { learningRateAt } from './schedule.js';
+import { scoreValidation, type ValidationScores } from './validate.js';
+
+export type TrainEvent =
+  | { type: 'start'; runId: string; arch: string; epochs: number; stepsPerEpoch: number; startEpoch: number }
+  | { type: 'step'; runId: string; epoch: number; step: number; stepsPerEpoch: number; loss: number; accuracy: number; imagesPerSecond: number; lr: number }
+  | { type: 'epoch'; runId: string; epoch: number; metrics: EpochMetrics; improved: boolean }
+  | { type: 'log'; runId: string; message: string };
+
+export interface EpochMetrics extends ValidationScores {
+  trainLoss: number;
+  trainAccuracy: number;
+  lr: number;
+  imagesPerSecond: number;
+  seconds: number;
+}
+
+export interface TrainRunOptions {
+  workspace: string;
+  /** Project id or name. */
+  project: string | number;
+  recipe: Partial<TrainRecipe> & { arch: string };
+  /** Continue this run from its last complete epoch instead of starting a new one. */
+  resume?: string;
+  sweepId?: string;
+  onEvent?: (event: TrainEvent) => void;
+  /** Asked between steps; returning true stops the run cleanly (status `stopped`). */
+  shouldStop?: () => boolean;
+}
+
+export interface TrainRunResult {
+  id: string;
+  arch: string;
+  status: 'completed' | 'stopped';
+  epochsDone: number;
+  best: { epoch: number | null; valAuroc: number | null };
+  imagesPerSecond: number | null;
+  trainSeconds: number;
+}
+
+/** Which images a run uses: labelled, not excluded, in the split. Hashed so a run names its exact data. */
+function dataFingerprint(store: DatasetStore, project: Project): { hash: string; train: number; val: number } {
+  const hash = crypto.createHash('sha256');
+  const counts = { train: 0, val: 0 };
+  for (const split of ['train', 'val'] as const) {
+    const images = listImages(store, project.id, { split }).filter((i) => i.label !== null && i.status !== 'excluded');
+    images.sort((a, b) => a.id - b.id);
+    for (const image of images) hash.update(`${split}:${image.sha256}:${image.label}\n`);
+    counts[split] = images.length;
+  }
+  return { hash: hash.digest('hex'), ...counts };
+}
+
+function classWeights(labels: Int32Array, classes: number): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  for (const label of labels) counts[label]!++;
+  return counts.map((c) => (c > 0 ? labels.length / (classes * c) : 0));
+}
+
+async function prepareModel(graph: Graph, recipe: TrainRecipe, runDir: string, state: RunState | undefined, emit: (m: string) => void) {
+  const model = createTrainableModel(graph, {
+    isolation: 'inline',
+    threads: recipe.threads,
+    seed: recipe.seed,
+    device: recipe.device,
+  });
+  await model.configureOptimizer({
+    type: recipe.optimizer,
+    lr: recipe.lr,
+    weightDecay: recipe.weightDecay,
+    momentum: recipe.momentum,
+    nesterov: recipe.nesterov,
+  });
+  if (state) {
+    const { loadSafetensors } = await import('../nn/safetensors.js');
+    await model.loadStateDict(loadSafetensors(path.join(runDir, state.weights)).state);
+    await model.loadOptimizer(path.join(runDir, state.optimizer));
+    emit(`resumed after epoch ${state.epochsDone}`);
+  } else if (recipe.init) {
+    const report = await initialiseFromCheckpoint(model, graph, recipe.init);
+    emit(`initialised from ${recipe.init}: ${report.loaded} tensors` +
+      (report.reinitialised.length ? `, new head (${report.reinitialised.join(', ')})` : '') +
+      (report.convertedToGrey.length ? `, RGB filters summed to grey` : ''));
+  }
+  return model;
+}
+
+/** `--init imagenet` means the published weights of the architecture, pulled beforehand. */
+function resolveInit(recipe: TrainRecipe, workspace: string): TrainRecipe {
+  if (recipe.init !== 'imagenet') return recipe;
+  const file = weightsPath(recipe.arch, workspacePaths(workspace).weights);
+  if (!fs.existsSync(file)) {
+    throw new OsteonError('WEIGHTS_NOT_PULLED', `No ImageNet weights for ${recipe.arch} at ${file}: run \`osteon weights pull ${recipe.arch}\` first.`);
+  }
+  return { ...recipe, init: file };
+}
+
+async function setFreeze(model: TrainableModel, graph: Graph, epoch: number, recipe: TrainRecipe): Promise<void> {
+  if (recipe.freezeEpochs <= 0) return;
+  const frozen = epoch < recipe.freezeEpochs;
+  await model.setFrozen([''], frozen);
+  await model.setFrozen([`${graph.head}.`], false);
+}
+
+/**
+ * Trains one architecture on a project's train split, validating on its val split after every epoch. Runs in the
+ * calling process (launch it through `launchTraining` to isolate native code in a child process).
+ */
+export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
+  const store = openStore(options.workspace);
+  const loaders: BatchLoader[] = [];
+  let runId = options.resume;
+  try {
+    const project = getProject(store, options.project);
+    const resumed = options.resume ? getRun(store, options.resume) : undefined;
+    const recipe = validateRecipe(resumed ? resumed.recipe : { ...DEFAULT_RECIPE, ...options.recipe } as TrainRecipe);
+    const graph = createModelGraph(recipe.arch, { inputChannels: recipe.channels, numClasses: project.classes.length });
+    const spec = preprocessSpecFor(recipe);
+    const fingerprint = dataFingerprint(store, project);
+    if (fingerprint.train === 0 || fingerprint.val === 0) {
+      throw new OsteonError('NO_TRAINING_DATA',
+        `Project "${project.name}" has ${fingerprint.train} labelled training and ${fingerprint.val} validation images. ` +
+        'Import images and run `osteon split --project P` first.');
+    }
+    if (resumed && resumed.dataHash !== fingerprint.hash) {
+      throw new OsteonError('DATA_CHANGED', `The images, labels or splits of "${project.name}" changed since run ${resumed.id} began; ` +
+        'resuming would mix two data sets. Start a new run instead.');
+    }
+    const id = resumed?.id ?? (await import('./runs.js')).newRunId(recipe.arch);
+    runId = id;
+    const runDir = path.join(workspacePaths(options.workspace).runs, id);
+    fs.mkdirSync(runDir, { recursive: true });
+    if (!resumed) {
+      createRun(store, {
+        id, projectId: project.id, arch: recipe.arch, recipe, dataHash: fingerprint.hash,
+        trainImages: fingerprint.train, valImages: fingerprint.val, parameters: countParameters(graph),
+        sweepId: options.sweepId ?? null,
+      });
+      fs.writeFileSync(runFiles(runDir).recipe, JSON.stringify({ ...recipe, runId: id, project: project.name }, null, 2));
+    } else {
+      updateRun(store, id, { status: 'running', error: null });
+    }
+    const emit = (message: string) => options.onEvent?.({ type: 'log', runId: id, message });
+
+    const train = await createBatchLoader({
+      workspace: options.workspace, projectId: project.id, split: 'train', spec, batchSize: recipe.batchSize,
+      training: true, augment: recipe.augment, seed: recipe.seed, dropLast: true,
+      balancedSampling: recipe.classBalancing === 'sampler',
+      onProgress: (message, done, total) => emit(`${message} ${done}/${total}`),
+    });
+    loaders.push(train);
+    const val = await createBatchLoader({
+      workspace: options.workspace, projectId: project.id, split: 'val', spec, batchSize: recipe.batchSize,
+      training: false, seed: recipe.seed,
+    });
+    loaders.push(val);
+
+    let state = readRunState(runDir);
+    const model = await prepareModel(graph, resolveInit(recipe, options.workspace), runDir, state, emit);
+    if (recipe.classBalancing === 'weights') {
+      await model.configureLoss({ labelSmoothing: recipe.labelSmoothing, classWeights: classWeights(train.labels, project.classes.length) });
+    } else {
+      await model.configureLoss({ labelSmoothing: recipe.labelSmoothing });
+    }
+
+    const stepsPerEpoch = Math.max(1, Math.floor(train.size / recipe.batchSize));
+    const totalSteps = stepsPerEpoch * recipe.epochs;
+    const startEpoch = state?.epochsDone ?? 0;
+    let best = { epoch: state?.bestEpoch ?? null, auroc: state?.bestValAuroc ?? null };
+    let stale = state?.epochsWithoutImprovement ?? 0;
+    let trainSeconds = state?.trainSeconds ?? 0;
+    let imagesPerSecond = state?.imagesPerSecond ?? null;
+    const positiveIndex = Math.max(0, project.classes.indexOf('fractured'));
+    options.onEvent?.({ type: 'start', runId: id, arch: recipe.arch, epochs: recipe.epochs, stepsPerEpoch, startEpoch });
+
+    let stopped = false;
+    for (let epoch = startEpoch; epoch < recipe.epochs && !stopped; epoch++) {
+      await setFreeze(model, graph, epoch, recipe);
+      const started = performance.now();
+      let seen = 0;
+      let lossSum = 0;
+      let correct = 0;
+      let step = 0;
+      let lr = recipe.lr;
+      for await (const batch of train.epoch(epoch)) {
+        lr = learningRateAt(epoch * stepsPerEpoch + step, {
+          lr: recipe.lr, totalSteps, warmupSteps: recipe.warmupEpochs * stepsPerEpoch, minFactor: recipe.minLrFactor,
+        });
+        const result = await model.trainStep(batch.images, batch.labels, lr);
+        seen += result.count;
+        lossSum += result.loss * result.count;
+        correct += result.correct;
+        step++;
+        options.onEvent?.({
+          type: 'step', runId: id, epoch, step, stepsPerEpoch, loss: result.loss, accuracy: correct / seen,
+          imagesPerSecond: seen / ((performance.now() - started) / 1000), lr,
+        });
+        if (options.shouldStop?.()) {
+          stopped = true;
+          break;
+        }
+      }
+      if (stopped) break;
+      const trainTime = (performance.now() - started) / 1000;
+      imagesPerSecond = seen / trainTime;
+      const scores = await scoreValidation(model, val, positiveIndex);
+      trainSeconds += (performance.now() - started) / 1000;
+      const improved = scores.valAuroc !== null && (best.auroc === null || scores.valAuroc > best.auroc);
+      if (improved) {
+        best = { epoch, auroc: scores.valAuroc };
+        stale = 0;
+        await model.saveWeights(runFiles(runDir).best, { runId: id, arch: recipe.arch, epoch: String(epoch), osteon: VERSION });
+      } else {
+        stale++;
+      }
+      const metrics: EpochMetrics = {
+        ...scores, trainLoss: lossSum / Math.max(1, seen), trainAccuracy: correct / Math.max(1, seen), lr, imagesPerSecond,
+        seconds: (performance.now() - started) / 1000,
+      };
+      state = await saveEpochCheckpoint(model, runDir, {
+        epochsDone: epoch + 1, bestEpoch: best.epoch, bestValAuroc: best.auroc, epochsWithoutImprovement: stale,
+        trainSeconds, imagesPerSecond,
+      }, { runId: id, arch: recipe.arch, epoch: String(epoch), osteon: VERSION });
+      fs.appendFileSync(runFiles(runDir).metrics, `${JSON.stringify({ epoch, ...metrics })}\n`);
+      recordEpoch(store, id, epoch, { ...metrics });
+      updateRun(store, id, {
+        epochsDone: epoch + 1, bestEpoch: best.epoch, bestValAuroc: best.auroc, trainSeconds, imagesPerSecond,
+      });
+      options.onEvent?.({ type: 'epoch', runId: id, epoch, metrics, improved });
+      if (recipe.patience > 0 && stale >= recipe.patience) {
+        emit(`early stop: no better validation AUROC for ${stale} epochs`);
+        break;
+      }
+    }
+    const status = stopped ? 'stopped' : 'completed';
+    updateRun(store, id, { status, finishedAt: new Date().toISOString() });
+    await model.dispose();
+    return {
+      id, arch: recipe.arch, status, epochsDone: state?.epochsDone ?? 0,
+      best: { epoch: best.epoch, valAuroc: best.auroc }, imagesPerSecond, trainSeconds,
+    };
+  } catch (error) {
+    if (runId) {
+      try {
+        updateRun(store, runId, { status: 'failed', error: (error as Error).message, finishedAt: new Date().toISOString() });
+      } catch {
+        // the run row may not exist yet
+      }
+    }
+    throw error;
+  } finally {
+    for (const loader of loaders) await loader.close();
+    store.close();
+  }
+}

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/data/index.js';
+import { loadSafetensors } from '../../src/nn/safetensors.js';
+import { readRunState, runFiles } from '../../src/train/checkpoint.js';
+import { launchTraining } from '../../src/train/launch.js';
+import { getRun, runEpochs } from '../../src/train/runs.js';
+import { trainRun, type TrainEvent } from '../../src/train/train-run.js';
+import { syntheticProject } from '../helpers/synthetic-project.js';
+
+const recipe = { arch: 'resnet18', size: 48, epochs: 2, batchSize: 16, threads: 2, patience: 0 };
+
+describe('training runs', () => {
+  let workspace: string;
+  beforeAll(async () => {
+    ({ workspace } = await syntheticProject({ n: 120, size: 64, seed: 5 }));
+  });
+
+  it('trains, validates every epoch, checkpoints and records the run', async () => {
+    const events: TrainEvent[] = [];
+    const result = await trainRun({ workspace, project: 'synthetic', recipe, onEvent: (e) => events.push(e) });
+    expect(result).toMatchObject({ arch: 'resnet18', status: 'completed', epochsDone: 2 });
+    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(2);
+    expect(events.some((e) => e.type === 'step')).toBe(true);
+    const runDir = path.join(workspace, 'runs', result.id);
+    expect(readRunState(runDir)?.epochsDone).toBe(2);
+    expect(fs.readFileSync(runFiles(runDir).metrics, 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(Object.keys(loadSafetensors(runFiles(runDir).best).state)).toContain('fc.weight');
+    const store = openStore(workspace);
+    try {
+      const run = getRun(store, result.id);
+      expect(run).toMatchObject({ status: 'completed', epochsDone: 2, trainImages: 84, valImages: 18 });
+      expect(run.dataHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(run.bestValAuroc).toBeGreaterThanOrEqual(0);
+      expect(runEpochs(store, result.id).map((e) => e.epoch)).toEqual([0, 1]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('resumes after a kill -9 mid-epoch, losing at most that epoch', async () => {
+    const first = launchTraining({
+      workspace, project: 'synthetic', recipe: { ...recipe, epochs: 3 },
+      onEvent: (event) => {
+        // Kill during the second epoch, after the first one's checkpoint is durable.
+        if (event.type === 'step' && event.epoch === 1 && event.step === 2) first.kill('SIGKILL');
+      },
+    });
+    const error = await first.result.catch((e) => e);
+    expect(error.code).toBe('ENGINE_CRASHED');
+    const store = openStore(workspace);
+    const runs = store.db.prepare("SELECT id FROM runs WHERE status = 'running'").all() as Array<{ id: string }>;
+    store.close();
+    expect(runs).toHaveLength(1);
+    const runId = runs[0]!.id;
+    const runDir = path.join(workspace, 'runs', runId);
+    expect(readRunState(runDir)?.epochsDone).toBe(1);
+    const resumed = await launchTraining({ workspace, project: 'synthetic', recipe, resume: runId }).result;
+    expect(resumed).toMatchObject({ id: runId, status: 'completed', epochsDone: 3 });
+    const lines = fs.readFileSync(runFiles(runDir).metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l).epoch);
+    expect(lines).toEqual([0, 1, 2]);
+    expect(fs.readdirSync(runDir).filter((f) => f.startsWith('epoch-')).sort()).toEqual(['epoch-0003.optimizer.pt', 'epoch-0003.safetensors']);
+  });
+
+  it('stops cleanly when asked, keeping the last complete epoch', async () => {
+    let steps = 0;
+    const result = await trainRun({ workspace, project: 'synthetic', recipe, shouldStop: () => ++steps >= 3 });
+    expect(result.status).toBe('stopped');
+    expect(result.epochsDone).toBe(0);
+  });
+
+  it('says what is missing when a project has nothing to train on', async () => {
+    const store = openStore(workspace);
+    store.db.prepare("INSERT INTO projects (name, classes, created_at) VALUES ('empty', '[\"fractured\",\"normal\"]', '2026-01-01')").run();
+    store.close();
+    await expect(trainRun({ workspace, project: 'empty', recipe })).rejects.toMatchObject({ code: 'NO_TRAINING_DATA' });
+  });
+});
