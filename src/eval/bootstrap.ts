@@ -114,38 +114,14 @@ export interface BootstrapResult<K extends string> {
  * Resamples on which a statistic is undefined (say, no negative example drawn) are left out of its interval;
  * when that leaves fewer than half of them, the interval is null with the reason.
  *
- * @param statistics named functions of (sample, weights shape [n]) returning a number or null
+ * @param statistics named functions of (sample, weights shape [n], resample) returning a number or null
  */
 export function bootstrapIntervals<K extends string>(
   sample: ScoredSample,
   statistics: Record<K, Statistic>,
   options: BootstrapOptions = {},
 ): BootstrapResult<K> {
-  const { resamples, confidence, seed } = checkBootstrapOptions(options);
-  const names = Object.keys(statistics) as K[];
-  const resampler = new Resampler(sample, options);
-  const values = names.map(() => new Float64Array(resamples));
-  const counts = new Int32Array(names.length);
-  for (let b = 0; b < resamples; b++) {
-    const weights = resampler.next();
-    names.forEach((name, s) => {
-      const v = statistics[name](sample, weights, b);
-      if (v !== null && Number.isFinite(v)) values[s]![counts[s]!++] = v;
-    });
-  }
-  const intervals = {} as Record<K, [number, number] | null>;
-  const reasons: Partial<Record<K, string>> = {};
-  names.forEach((name, s) => {
-    const used = counts[s]!;
-    if (sample.n === 0 || used * 2 < resamples) {
-      intervals[name] = null;
-      reasons[name] = `defined on ${used} of ${resamples} resamples (too few ${resampler.grouped ? 'groups' : 'examples'} of one class)`;
-      return;
-    }
-    const sorted = values[s]!.subarray(0, used).sort();
-    intervals[name] = [quantile(sorted, (1 - confidence) / 2), quantile(sorted, 1 - (1 - confidence) / 2)];
-  });
-  return { intervals, reasons, resamples, confidence, seed, units: resampler.units, grouped: resampler.grouped };
+  return bootstrapAll(sample, statistics, {}, options);
 }
 
 /** Writes a curve's values at the points of `grid` into `out`; false when undefined on this resample. */
@@ -169,16 +145,65 @@ export interface CurveBand {
  * @returns null when the curve is undefined on more than half of the resamples
  */
 export function bootstrapBand(sample: ScoredSample, curve: CurveStatistic, grid: ArrayLike<number>, options: BootstrapOptions = {}): CurveBand | null {
-  const { resamples, confidence } = checkBootstrapOptions(options);
+  return bootstrapAll(sample, {}, { band: { curve, grid } }, options).bands.band;
+}
+
+/**
+ * Intervals of statistics and bands of curves in one pass over the resamples (each resample drawn once).
+ *
+ * @param curves named curves, each with its ascending grid (shape [g])
+ */
+export function bootstrapAll<K extends string, C extends string>(
+  sample: ScoredSample,
+  statistics: Record<K, Statistic>,
+  curves: Record<C, { curve: CurveStatistic; grid: ArrayLike<number> }>,
+  options: BootstrapOptions = {},
+): BootstrapResult<K> & { bands: Record<C, CurveBand | null> } {
+  const { resamples, confidence, seed } = checkBootstrapOptions(options);
+  const names = Object.keys(statistics) as K[];
+  const curveNames = Object.keys(curves) as C[];
   const resampler = new Resampler(sample, options);
-  const g = grid.length;
-  const x = Float64Array.from(grid);
-  const table = new Float64Array(resamples * g);
-  let used = 0;
+  const values = names.map(() => new Float64Array(resamples));
+  const counts = new Int32Array(names.length);
+  const grids = curveNames.map((name) => Float64Array.from(curves[name].grid));
+  const tables = grids.map((grid) => new Float64Array(resamples * grid.length));
+  const curveCounts = new Int32Array(curveNames.length);
   for (let b = 0; b < resamples; b++) {
-    if (curve(sample, resampler.next(), x, table.subarray(used * g, (used + 1) * g))) used++;
+    const weights = resampler.next();
+    for (let s = 0; s < names.length; s++) {
+      const v = statistics[names[s]!](sample, weights, b);
+      if (v !== null && Number.isFinite(v)) values[s]![counts[s]!++] = v;
+    }
+    for (let c = 0; c < curveNames.length; c++) {
+      const g = grids[c]!.length;
+      const row = tables[c]!.subarray(curveCounts[c]! * g, (curveCounts[c]! + 1) * g);
+      if (curves[curveNames[c]!].curve(sample, weights, grids[c]!, row)) curveCounts[c]!++;
+    }
   }
-  if (sample.n === 0 || used * 2 < resamples) return null;
+  const tooFew = (used: number) => sample.n === 0 || used * 2 < resamples;
+  const intervals = {} as Record<K, [number, number] | null>;
+  const reasons: Partial<Record<K, string>> = {};
+  names.forEach((name, s) => {
+    const used = counts[s]!;
+    if (tooFew(used)) {
+      intervals[name] = null;
+      reasons[name] = `defined on ${used} of ${resamples} resamples (too few ${resampler.grouped ? 'groups' : 'examples'} of one class)`;
+      return;
+    }
+    const sorted = values[s]!.subarray(0, used).sort();
+    intervals[name] = [quantile(sorted, (1 - confidence) / 2), quantile(sorted, 1 - (1 - confidence) / 2)];
+  });
+  const bands = {} as Record<C, CurveBand | null>;
+  curveNames.forEach((name, c) => {
+    const used = curveCounts[c]!;
+    bands[name] = tooFew(used) ? null : percentileBand(tables[c]!, used, grids[c]!, confidence, resamples);
+  });
+  return { intervals, reasons, resamples, confidence, seed, units: resampler.units, grouped: resampler.grouped, bands };
+}
+
+/** Per grid point, the percentiles over the first `used` rows of a [resamples][g] table. */
+function percentileBand(table: Float64Array, used: number, grid: Float64Array, confidence: number, resamples: number): CurveBand {
+  const g = grid.length;
   const column = new Float64Array(used);
   const lower: number[] = [];
   const upper: number[] = [];
@@ -188,7 +213,7 @@ export function bootstrapBand(sample: ScoredSample, curve: CurveStatistic, grid:
     lower.push(quantile(column, (1 - confidence) / 2));
     upper.push(quantile(column, 1 - (1 - confidence) / 2));
   }
-  return { x: Array.from(x), lower, upper, confidence, resamples };
+  return { x: Array.from(grid), lower, upper, confidence, resamples };
 }
 
 /** Evenly spaced points from 0 to 1 inclusive, shape [points]. */

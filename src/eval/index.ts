@@ -1,3 +1,13 @@
+/**
+ * Honest evaluation of a fractured-vs-normal classifier. The positive class is explicit everywhere (index 0,
+ * `fractured`, by default).
+ *
+ *   const sample = scoreSample(valProbabilities, valLabels);             // validation
+ *   const { threshold } = chooseThreshold(sample, { kind: 'youden' });   // chosen once, on validation
+ *   const report = evaluate(testPredictions, { threshold });             // applied unchanged to test
+ *
+ * Charts of a report are in ./charts (evaluationCharts, trainingCurveCharts).
+ */
 export * from './metric.js';
 export * from './sample.js';
 export * from './predictions.js';

@@ -2,7 +2,7 @@ import { OsteonError } from '../errors.js';
 import { accuracy, balancedAccuracy } from './accuracy.js';
 import { averagePrecision, precisionAtRecall, prCurve, type PrPoint } from './auprc.js';
 import { auroc, rocCurve, tprAtFpr, type RocPoint } from './auroc.js';
-import { bootstrapBand, bootstrapIntervals, unitGrid, type BootstrapOptions, type CurveBand, type Statistic } from './bootstrap.js';
+import { bootstrapAll, unitGrid, type BootstrapOptions, type CurveBand, type CurveStatistic, type Statistic } from './bootstrap.js';
 import { breakdown } from './breakdown.js';
 import { DEFAULT_CALIBRATION_BINS, expectedCalibrationError, reliabilityCurve, type ReliabilityBin } from './calibration.js';
 import { confusionAt, type Confusion } from './confusion-matrix.js';
@@ -124,16 +124,19 @@ function evaluateChecked(predictions: readonly Prediction[], options: EvaluateOp
   if (options.bootstrap !== false) {
     const settings: BootstrapOptions = { ...options.bootstrap, groups: predictions.map((p) => p.group) };
     const perResample = Object.fromEntries(REPORTED_METRICS.map((name) => [name, statistics[name].statistic])) as Record<ReportedMetric, Statistic>;
-    const result = bootstrapIntervals(sample, perResample, settings);
+    const grid = unitGrid(101);
+    const curves: Record<string, { curve: CurveStatistic; grid: Float64Array }> = {};
+    if (values.auroc !== null) curves.roc = { curve: tprAtFpr, grid };
+    if (values.auprc !== null) curves.pr = { curve: precisionAtRecall, grid };
+    const result = bootstrapAll(sample, perResample, curves, settings);
     for (const name of REPORTED_METRICS) {
       if (values[name] === null) reasons[`ci.${name}`] = `${name} is undefined`;
       else if (result.intervals[name] === null) reasons[`ci.${name}`] = result.reasons[name]!;
       else ci[name] = result.intervals[name];
     }
     bootstrap = { resamples: result.resamples, seed: result.seed, confidence: result.confidence, grouped: result.grouped, units: result.units };
-    const grid = unitGrid(101);
-    if (values.auroc !== null) rocBand = bootstrapBand(sample, tprAtFpr, grid, settings);
-    if (values.auprc !== null) prBand = bootstrapBand(sample, precisionAtRecall, grid, settings);
+    rocBand = result.bands.roc ?? null;
+    prBand = result.bands.pr ?? null;
   } else {
     for (const name of REPORTED_METRICS) reasons[`ci.${name}`] = 'bootstrap disabled';
   }
