@@ -1,0 +1,22 @@
+/**
+ * Packs preprocessed images (each [size, size, channels], channels last, as `preprocess` returns them) into
+ * one batch tensor in the model's layout: NCHW [n, channels, size, size] or NHWC [n, size, size, channels].
+ */
+export function packBatch(images: Float32Array[], size: number, channels: number, layout: 'nchw' | 'nhwc'): Float32Array {
+  const plane = size * size;
+  const perImage = plane * channels;
+  const out = new Float32Array(images.length * perImage);
+  images.forEach((image, n) => {
+    if (image.length !== perImage) throw new Error(`image ${n} holds ${image.length} values, expected ${perImage}`);
+    const base = n * perImage;
+    if (layout === 'nhwc' || channels === 1) {
+      out.set(image, base);
+      return;
+    }
+    for (let c = 0; c < channels; c++) {
+      const target = base + c * plane;
+      for (let i = 0, j = c; i < plane; i++, j += channels) out[target + i] = image[j]!;
+    }
+  });
+  return out;
+}
