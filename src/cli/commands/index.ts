@@ -9,6 +9,7 @@ export const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./train.js'),
   () => import('./weights.js'),
   () => import('./eval.js'),
+  () => import('./predict.js'),
   () => import('./runs.js'),
   () => import('./synth.js'),
   () => import('./project.js'),
