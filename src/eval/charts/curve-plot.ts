@@ -23,6 +23,8 @@ export interface UnitPlotSpec {
   height: number;
   /** Marks the root element, e.g. "roc-chart". */
   kind: string;
+  /** Shown when no curve has points. */
+  emptyMessage: string;
 }
 
 /** The shared drawing of ROC and PR charts: a square unit plot with bands, curves, operating points and a legend. */
@@ -62,7 +64,7 @@ export function unitPlot(spec: UnitPlotSpec): string {
   if (spec.reference) items.push({ label: spec.reference.label, color: MUTED, kind: 'dashed' });
   layers.push(legend(items, area, spec.legendCorner));
   if (spec.curves.length === 0 || spec.curves.every((c) => c.points.length === 0)) {
-    layers.push(text(area.left + side / 2, area.top + side / 2, 'undefined: needs both classes', { 'text-anchor': 'middle', fill: MUTED }));
+    layers.push(text(area.left + side / 2, area.top + side / 2, spec.emptyMessage, { 'text-anchor': 'middle', fill: MUTED, stroke: '#ffffff', 'stroke-width': 4, 'paint-order': 'stroke' }));
   }
   return svgDocument({ width: spec.width, height: spec.height, title: spec.title, attributes: { class: spec.kind } }, ...layers);
 }

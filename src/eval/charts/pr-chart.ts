@@ -32,6 +32,7 @@ export function prChart(series: PrSeries | PrSeries[], options: ChartSize & { pr
     yLabel: 'Precision (positive predictive value)',
     width: options.width ?? 460,
     height: options.height ?? 470,
+    emptyMessage: 'undefined: needs positive examples',
     legendCorner: 'bottom-left',
     reference: prevalence === undefined || prevalence === null ? null : { points: [[0, prevalence], [1, prevalence]], label: `no skill (prevalence ${formatMetric(prevalence, 2)})` },
     curves: list.map((s) => ({

@@ -39,6 +39,7 @@ export function rocChart(series: RocSeries | RocSeries[], options: ChartSize = {
     yLabel: 'True positive rate (sensitivity)',
     width: options.width ?? 460,
     height: options.height ?? 470,
+    emptyMessage: 'undefined: needs both classes',
     legendCorner: 'bottom-right',
     reference: { points: [[0, 0], [1, 1]], label: 'chance' },
     curves: list.map((s) => ({
