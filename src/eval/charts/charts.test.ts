@@ -11,7 +11,7 @@ import { rocChart } from './roc-chart.js';
 import { escapeXml, niceTicks } from './svg.js';
 import { humanize, trainingCurveCharts } from './training-curves.js';
 
-const sharp = createRequire(import.meta.url)('sharp') as typeof import('sharp');
+const sharp = createRequire(import.meta.url)('sharp') as typeof import('sharp').default;
 
 interface XmlElement {
   name: string;
