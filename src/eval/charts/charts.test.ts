@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../bootstrap.js';
 import { evaluate } from '../report.js';
@@ -10,8 +10,6 @@ import { evaluationCharts } from './report-charts.js';
 import { rocChart } from './roc-chart.js';
 import { escapeXml, niceTicks } from './svg.js';
 import { humanize, trainingCurveCharts } from './training-curves.js';
-
-const sharp = createRequire(import.meta.url)('sharp') as typeof import('sharp').default;
 
 interface XmlElement {
   name: string;
