@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { action, withGlobalOptions } from '../command.js';
 import { log, printResult, type GlobalOptions } from '../output.js';
 import { ProgressBar } from '../progress.js';
-import { metricsSummary, parseThresholdRule, type EvaluationReport } from '../../eval/index.js';
+import { metricsSummary, parseThresholdRule } from '../../eval/index.js';
+import { humanReport } from '../report-format.js';
 import { OsteonError } from '../../errors.js';
 import { InferenceEngine, type PlainModelOptions } from '../../serve/engine/index.js';
 import { evaluateModelOnFolder } from '../../train/evaluate-folder.js';
@@ -23,21 +24,6 @@ interface EvalOptions extends GlobalOptions {
   classes?: string;
 }
 
-function humanReport(report: EvaluationReport, n: number): string {
-  const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
-  const ci = (k: keyof EvaluationReport['ci']) => (report.ci[k] ? ` [${report.ci[k]![0].toFixed(3)}, ${report.ci[k]![1].toFixed(3)}]` : '');
-  const c = report.confusion;
-  return [
-    `${n} images (${report.positives} ${report.positiveClass}, ${report.negatives} other), threshold ${report.threshold.toFixed(3)}`,
-    `AUROC        ${f(report.auroc)}${ci('auroc')}`,
-    `accuracy     ${f(report.accuracy)}${ci('accuracy')}   balanced ${f(report.balancedAccuracy)}`,
-    `sensitivity  ${f(report.recall)}${ci('recall')}`,
-    `specificity  ${f(report.specificity)}${ci('specificity')}`,
-    `precision    ${f(report.precision)}${ci('precision')}   F1 ${f(report.f1)}   kappa ${f(report.kappa)}   ECE ${f(report.ece)}`,
-    `confusion    TP ${c.tp}  FN ${c.fn}  FP ${c.fp}  TN ${c.tn}`,
-  ].join('\n');
-}
-
 const fileRows = (files: EvaluatedFile[]) => files.map(({ file, label, probabilities }) => ({ file, label, probabilities }));
 
 export function register(program: Command): void {
@@ -47,7 +33,7 @@ export function register(program: Command): void {
       .description('evaluate a run (on a project split) or any ONNX classifier (on a folder of labelled images)')
       .option('--run <id>', 'a training run: its best checkpoint, threshold chosen on validation')
       .option('--split <split>', 'split of the run\'s project to evaluate on', 'test')
-      .option('--threshold <rule>', 'how the run\'s threshold is chosen on validation: youden, 0.5, sensitivity=0.95', 'youden')
+      .option('--threshold <rule>', 'how the run\'s threshold is chosen on validation: youden, 0.5 (fixed) or sensitivity:0.95', 'youden')
       .option('--model <file.onnx>', 'an ONNX classifier (Osteon\'s, or another framework\'s with --size/--mean/--std)')
       .option('--data <dir>', 'an ImageFolder directory (class sub-folders) to evaluate the model on')
       .option('--size <px>', 'input size of a non-Osteon model')

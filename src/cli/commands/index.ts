@@ -18,4 +18,5 @@ export const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./dataset.js'),
   () => import('./review.js'),
   () => import('./augment.js'),
+  () => import('./demo.js'),
 ];

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { action, withGlobalOptions } from '../command.js';
 import { log, printResult, type GlobalOptions } from '../output.js';
-import { ProgressBar } from '../progress.js';
+import { trainingProgressPrinter } from '../train-progress.js';
 import { OsteonError } from '../../errors.js';
 import { launchTraining } from '../../train/launch.js';
 import { applyOverrides, DEFAULT_RECIPE, type TrainRecipe } from '../../train/recipe.js';
-import type { TrainEvent, TrainRunResult } from '../../train/train-run.js';
+import type { TrainRunResult } from '../../train/train-run.js';
 import { resolveWorkspace } from '../../util/workspace.js';
 
 interface TrainOptions extends GlobalOptions {
@@ -25,36 +25,6 @@ interface TrainOptions extends GlobalOptions {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-/** Turns the engine's events into one progress bar per epoch and a line per finished epoch. */
-function progressPrinter(): (event: TrainEvent) => void {
-  let bar: ProgressBar | undefined;
-  let epochs = 0;
-  return (event) => {
-    switch (event.type) {
-      case 'start':
-        epochs = event.epochs;
-        log(`run ${event.runId}: ${event.arch}, ${event.epochs} epochs of ${event.stepsPerEpoch} steps` +
-          (event.startEpoch > 0 ? `, resuming at epoch ${event.startEpoch + 1}` : ''));
-        break;
-      case 'step':
-        if (event.step === 1) bar = new ProgressBar(`epoch ${event.epoch + 1}/${epochs}`, event.stepsPerEpoch);
-        bar?.update(event.step, `loss ${event.loss.toFixed(3)} acc ${event.accuracy.toFixed(3)} ${event.imagesPerSecond.toFixed(1)} img/s`);
-        break;
-      case 'epoch': {
-        bar?.finish();
-        const m = event.metrics;
-        log(`epoch ${event.epoch + 1}: train loss ${m.trainLoss.toFixed(3)} acc ${m.trainAccuracy.toFixed(3)} | ` +
-          `val loss ${m.valLoss.toFixed(3)} acc ${m.valAccuracy.toFixed(3)} AUROC ${m.valAuroc?.toFixed(3) ?? 'n/a'}` +
-          `${event.improved ? ' (best)' : ''} | ${m.imagesPerSecond.toFixed(1)} img/s, ${m.seconds.toFixed(0)}s`);
-        break;
-      }
-      case 'log':
-        log(event.message);
-        break;
-    }
-  };
 }
 
 export function register(program: Command): void {
@@ -94,7 +64,7 @@ export function register(program: Command): void {
       const runs: TrainRunResult[] = [];
       for (const arch of archs) {
         const recipe: TrainRecipe = applyOverrides({ ...DEFAULT_RECIPE, arch: arch ?? 'resume' } as TrainRecipe, overrides);
-        const launched = launchTraining({ workspace, project: o.project, recipe, resume: o.resume, onEvent: progressPrinter() });
+        const launched = launchTraining({ workspace, project: o.project, recipe, resume: o.resume, onEvent: trainingProgressPrinter() });
         const interrupt = () => {
           log('stopping after the current step (press Ctrl-C again to kill)…');
           launched.stop();
