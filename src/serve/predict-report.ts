@@ -35,7 +35,7 @@ export async function predictReport(engine: InferenceEngine, files: string[], op
       const { prediction } = result;
       let heatmap: string | null = null;
       if (prediction.cam?.overlayPng && options.heatmapDir !== undefined) {
-        heatmap = path.join(options.heatmapDir, uniqueName(names, `${path.parse(result.file).name}.heatmap.png`));
+        heatmap = path.join(options.heatmapDir, uniqueName(names, path.parse(result.file).name, '.heatmap.png'));
         writeFileAtomic(heatmap, prediction.cam.overlayPng);
       }
       entries.push({
@@ -51,11 +51,10 @@ export async function predictReport(engine: InferenceEngine, files: string[], op
   return entries;
 }
 
-/** `name`, or `name` with -2, -3... before the extension when already taken (files of one name in two folders). */
-function uniqueName(taken: Set<string>, name: string): string {
-  const { name: stem, ext } = path.parse(name);
-  let candidate = name;
-  for (let k = 2; taken.has(candidate); k++) candidate = `${stem}-${k}${ext}`;
+/** `stem + suffix`, or with -2, -3... after the stem when already taken (files of one name in two folders). */
+function uniqueName(taken: Set<string>, stem: string, suffix: string): string {
+  let candidate = `${stem}${suffix}`;
+  for (let k = 2; taken.has(candidate); k++) candidate = `${stem}-${k}${suffix}`;
   taken.add(candidate);
   return candidate;
 }
