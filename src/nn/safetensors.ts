@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { OsteonError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { bfloat16ToFloat32, float16ToFloat32 } from './half-precision.js';
 import type { HostTensor, StateDict } from './native.js';
 
 /**
@@ -33,32 +34,6 @@ export function encodeSafetensors(state: StateDict, metadata: Record<string, str
     const data = state[name]!.data;
     out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), cursor);
     cursor += data.byteLength;
-  }
-  return out;
-}
-
-function bf16ToFloat32(bytes: Uint8Array): Float32Array {
-  const out = new Float32Array(bytes.length / 2);
-  const view = new Uint32Array(out.buffer);
-  for (let i = 0; i < out.length; i++) view[i] = (bytes[2 * i]! | (bytes[2 * i + 1]! << 8)) << 16;
-  return out;
-}
-
-function f16ToFloat32(bytes: Uint8Array): Float32Array {
-  const out = new Float32Array(bytes.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    const h = bytes[2 * i]! | (bytes[2 * i + 1]! << 8);
-    const sign = h & 0x8000 ? -1 : 1;
-    const exponent = (h >> 10) & 0x1f;
-    const fraction = h & 0x3ff;
-    out[i] =
-      exponent === 0
-        ? sign * 2 ** -14 * (fraction / 1024)
-        : exponent === 31
-          ? fraction
-            ? Number.NaN
-            : sign * Infinity
-          : sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
   }
   return out;
 }
@@ -103,10 +78,10 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors file'
         tensor = { shape: entry.shape, dtype: 'float32', data: Float32Array.from(new Float64Array(raw.buffer)) };
         break;
       case 'F16':
-        tensor = { shape: entry.shape, dtype: 'float32', data: f16ToFloat32(raw) };
+        tensor = { shape: entry.shape, dtype: 'float32', data: float16ToFloat32(new Uint16Array(raw.buffer)) };
         break;
       case 'BF16':
-        tensor = { shape: entry.shape, dtype: 'float32', data: bf16ToFloat32(raw) };
+        tensor = { shape: entry.shape, dtype: 'float32', data: bfloat16ToFloat32(new Uint16Array(raw.buffer)) };
         break;
       case 'I64':
         tensor = { shape: entry.shape, dtype: 'int64', data: new BigInt64Array(raw.buffer) };

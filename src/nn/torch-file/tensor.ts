@@ -1,4 +1,5 @@
 import type { HostTensor } from '../native.js';
+import { bfloat16ToFloat32, float16ToFloat32 } from '../half-precision.js';
 
 /** The element types of PyTorch storages that a checkpoint can hold, with their size in bytes. */
 export const STORAGE_DTYPES = {
@@ -94,28 +95,6 @@ function gatherStrided(source: NativeArray, offset: number, shape: number[], str
   return out;
 }
 
-let halfTable: Float32Array | undefined;
-
-/** All 65536 float16 values as float32, built once: a lookup is faster than decoding each element. */
-function float16Table(): Float32Array {
-  if (halfTable) return halfTable;
-  halfTable = new Float32Array(65536);
-  for (let h = 0; h < 65536; h++) {
-    const sign = h & 0x8000 ? -1 : 1;
-    const exponent = (h >> 10) & 0x1f;
-    const fraction = h & 0x3ff;
-    halfTable[h] =
-      exponent === 0
-        ? sign * 2 ** -14 * (fraction / 1024)
-        : exponent === 31
-          ? fraction
-            ? Number.NaN
-            : sign * Infinity
-          : sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-  }
-  return halfTable;
-}
-
 function toHostData(dtype: StorageDtype, values: NativeArray): Float32Array | BigInt64Array {
   switch (dtype) {
     case 'float32':
@@ -123,20 +102,10 @@ function toHostData(dtype: StorageDtype, values: NativeArray): Float32Array | Bi
       return values as Float32Array | BigInt64Array;
     case 'float64':
       return new Float32Array(values as Float64Array);
-    case 'float16': {
-      const table = float16Table();
-      const out = new Float32Array(values.length);
-      const halves = values as Uint16Array;
-      for (let i = 0; i < halves.length; i++) out[i] = table[halves[i]!]!;
-      return out;
-    }
-    case 'bfloat16': {
-      // bfloat16 is the high half of a float32.
-      const bits = new Uint32Array(values.length);
-      const halves = values as Uint16Array;
-      for (let i = 0; i < halves.length; i++) bits[i] = halves[i]! << 16;
-      return new Float32Array(bits.buffer);
-    }
+    case 'float16':
+      return float16ToFloat32(values as Uint16Array);
+    case 'bfloat16':
+      return bfloat16ToFloat32(values as Uint16Array);
     default: {
       const ints = values as Int32Array;
       const out = new BigInt64Array(ints.length);
