@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listImages, openStore, readOriginal, setLabel, setReviewStatus } from '../data/index.js';
-import { decodeImage, preprocess, type PreprocessSpec } from '../imaging/index.js';
+import { listImages, openStore, readOriginal } from '../data/index.js';
+import { decodeImage, preprocess, writeDicom, type PreprocessSpec } from '../imaging/index.js';
+import { createProject, importPath, splitProject } from '../data/index.js';
+import path from 'node:path';
+import { NO_AUGMENT } from './augment/config.js';
 import { createBatchLoader } from './loader.js';
+import { InlineRenderer, WorkerRenderer } from './render-pool.js';
 import { syntheticWorkspace, type TestWorkspace } from './test-support.js';
 import type { BatchLoader, LabelledBatch, LoaderOptions } from './types.js';
 
@@ -97,5 +101,55 @@ describe('createBatchLoader', () => {
     const dropping = await loader({ batchSize: 8, dropLast: true });
     const kept = (await collect(dropping.epoch(0))).map((b) => b.images.shape[0]);
     expect(kept).toEqual(Array(Math.floor(train.size / 8)).fill(8));
+  });
+});
+
+describe('16-bit radiographs', () => {
+  it('keep 16 bits in the cache, so evaluation still equals preprocess()', async () => {
+    const folder = path.join(ws.root, 'dicom');
+    fs.mkdirSync(folder);
+    for (let k = 0; k < 3; k++) {
+      const [width, height] = [70 + 9 * k, 50];
+      const pixels = Uint16Array.from({ length: width * height }, (_, i) => (i * 2654435761 + k * 977) % 4096);
+      fs.writeFileSync(path.join(folder, `${k}.dcm`), writeDicom({ width, height, bitsAllocated: 16, bitsStored: 12, pixels }));
+    }
+    const store = openStore(ws.workspace);
+    try {
+      const project = createProject(store, 'sixteen');
+      await importPath(store, project, folder, { label: 'fractured' });
+      splitProject(store, project.id, { val: 0, test: 0, seed: 1 });
+      const images = listImages(store, project.id);
+      expect(images.map((i) => i.bits)).toEqual([16, 16, 16]);
+      const served = await createBatchLoader({ workspace: ws.workspace, projectId: project.id, split: 'train', spec: SPEC, batchSize: 3, training: false, seed: 1 });
+      open.push(served);
+      const [batch] = await collect(served.epoch(0));
+      const pixels = SPEC.size * SPEC.size * 3;
+      let worst = 0;
+      for (const [n, id] of batch!.imageIds.entries()) {
+        const decoded = await decodeImage(readOriginal(store, images.find((i) => i.id === id)!));
+        expect(decoded.bitsStored).toBe(16);
+        const direct = await preprocess(decoded, SPEC);
+        for (let i = 0; i < pixels; i++) worst = Math.max(worst, Math.abs(batch!.images.data[n * pixels + i]! - direct[i]!));
+      }
+      expect(worst).toBeLessThanOrEqual(1e-6);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('renderers', () => {
+  it('reject a job they cannot render, on a worker thread and inline, and stay usable', async () => {
+    const val = await loader({ split: 'val', training: false });
+    const data = { cacheFile: val.report.cacheFile, spec: SPEC, augment: NO_AUGMENT };
+    for (const renderer of [new WorkerRenderer(1, data), new InlineRenderer(data)]) {
+      try {
+        await expect(renderer.render([{ imageId: 987654, key: null }])).rejects.toThrow(/987654 is not in the tensor cache/);
+        const ok = await renderer.render([{ imageId: val.imageIds[0]!, key: 5 }]);
+        expect(ok.length).toBe(SPEC.size * SPEC.size * SPEC.channels);
+      } finally {
+        await renderer.close();
+      }
+    }
   });
 });

@@ -18,6 +18,11 @@ export interface RenderJob {
   requests: SampleRequest[];
 }
 
+interface Waiter {
+  resolve: (data: Float32Array) => void;
+  reject: (error: Error) => void;
+}
+
 export type RenderReply = { job: number; data: Float32Array } | { job: number; error: string };
 
 /** Renders batches of samples; `close` frees its threads. */
@@ -45,14 +50,15 @@ function startWorker(data: RenderWorkerData): Worker {
  * worker with the fewest pending. Pixels come back as transferred buffers (no copy).
  */
 export class WorkerRenderer implements Renderer {
-  private readonly workers: Array<{ worker: Worker; pending: Map<number, { resolve: (d: Float32Array) => void; reject: (e: Error) => void }> }>;
+  private readonly workers: Array<{ worker: Worker; pending: Map<number, Waiter>; failure: Error | null }>;
   private nextJob = 0;
   private closed = false;
 
   constructor(count: number, data: RenderWorkerData) {
     this.workers = Array.from({ length: count }, () => {
       const worker = startWorker(data);
-      const pending = new Map<number, { resolve: (d: Float32Array) => void; reject: (e: Error) => void }>();
+      const pending = new Map<number, Waiter>();
+      const slot = { worker, pending, failure: null as Error | null };
       worker.on('message', (reply: RenderReply) => {
         const waiter = pending.get(reply.job);
         pending.delete(reply.job);
@@ -61,6 +67,7 @@ export class WorkerRenderer implements Renderer {
         else waiter.resolve(reply.data);
       });
       const failAll = (error: Error) => {
+        slot.failure ??= error;
         for (const waiter of pending.values()) waiter.reject(error);
         pending.clear();
       };
@@ -68,13 +75,14 @@ export class WorkerRenderer implements Renderer {
       worker.on('exit', (code) => {
         if (!this.closed) failAll(new Error(`the batch rendering thread stopped (exit code ${code})`));
       });
-      return { worker, pending };
+      return slot;
     });
   }
 
   render(requests: SampleRequest[]): Promise<Float32Array> {
     if (this.closed) return Promise.reject(new Error('the batch loader is closed'));
     const target = this.workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
+    if (target.failure) return Promise.reject(target.failure);
     const job = this.nextJob++;
     return new Promise((resolve, reject) => {
       target.pending.set(job, { resolve, reject });
