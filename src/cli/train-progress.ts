@@ -6,8 +6,14 @@ import type { TrainEvent } from '../train/train-run.js';
 export function trainingProgressPrinter(): (event: TrainEvent) => void {
   let bar: ProgressBar | undefined;
   let epochs = 0;
+  let preparing: { stage: string; bar: ProgressBar } | undefined;
   return (event) => {
     switch (event.type) {
+      case 'prepare':
+        if (preparing?.stage !== event.stage) preparing = { stage: event.stage, bar: new ProgressBar(event.stage, event.total) };
+        if (event.done >= event.total) preparing.bar.finish();
+        else preparing.bar.update(event.done);
+        break;
       case 'start':
         epochs = event.epochs;
         log(`run ${event.runId}: ${event.arch}, ${event.epochs} epochs of ${event.stepsPerEpoch} steps` +

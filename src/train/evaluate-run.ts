@@ -2,6 +2,7 @@ import { decodeImage } from '../imaging/index.js';
 import { getProject, listImages, openStore, readOriginal, type Radiograph, type Split } from '../data/index.js';
 import { chooseThreshold, evaluate, scoreSample, type EvaluationReport, type ThresholdChoice, type ThresholdRule } from '../eval/index.js';
 import { OsteonError } from '../errors.js';
+import { usableImages } from '../pipeline/index.js';
 import { InferenceEngine } from '../serve/engine/index.js';
 import { exportRun } from './export-run.js';
 import { getRun, updateRun } from './runs.js';
@@ -25,7 +26,7 @@ export interface RunEvaluation {
 
 const CHUNK = 32;
 
-/** Classifies every labelled, non-excluded image of a split with the engine, decoding originals chunk by chunk. */
+/** Classifies images with the engine, decoding originals chunk by chunk. */
 export async function classifySplit(
   engine: InferenceEngine,
   images: Radiograph[],
@@ -72,7 +73,7 @@ export async function evaluateRun(options: {
     const run = getRun(store, options.runId);
     const project = getProject(store, run.projectId);
     const positiveIndex = Math.max(0, project.classes.indexOf('fractured'));
-    const usable = (s: Split) => listImages(store, project.id, { split: s }).filter((i) => i.label !== null && i.status !== 'excluded');
+    const usable = (s: Split) => usableImages(listImages(store, project.id, { split: s }), project.classes);
     const classIndex = (label: string) => project.classes.indexOf(label);
     engine = await InferenceEngine.load(exportRun(store, run.id, { threshold: 0.5 }));
     const read = (image: Radiograph) => new Uint8Array(readOriginal(store, image));

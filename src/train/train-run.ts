@@ -9,7 +9,7 @@ import { createModelGraph } from '../nn/registry.js';
 import { initialiseFromCheckpoint } from '../nn/transfer.js';
 import { weightsPath } from '../nn/weights.js';
 import '../nn/zoo/index.js';
-import { createBatchLoader } from '../pipeline/index.js';
+import { createBatchLoader, usableImages } from '../pipeline/index.js';
 import type { BatchLoader } from '../pipeline/types.js';
 import { workspacePaths } from '../util/workspace.js';
 import { VERSION } from '../version.js';
@@ -24,6 +24,7 @@ export type TrainEvent =
   | { type: 'start'; runId: string; arch: string; epochs: number; stepsPerEpoch: number; startEpoch: number }
   | { type: 'step'; runId: string; epoch: number; step: number; stepsPerEpoch: number; loss: number; accuracy: number; imagesPerSecond: number; lr: number }
   | { type: 'epoch'; runId: string; epoch: number; metrics: EpochMetrics; improved: boolean }
+  | { type: 'prepare'; runId: string; stage: string; done: number; total: number }
   | { type: 'log'; runId: string; message: string };
 
 export interface EpochMetrics extends ValidationScores {
@@ -57,12 +58,12 @@ export interface TrainRunResult {
   trainSeconds: number;
 }
 
-/** Which images a run uses: labelled, not excluded, in the split. Hashed so a run names its exact data. */
+/** The images a run uses (the loader's rule), hashed so a run names its exact data. */
 function dataFingerprint(store: DatasetStore, project: Project): { hash: string; train: number; val: number } {
   const hash = crypto.createHash('sha256');
   const counts = { train: 0, val: 0 };
   for (const split of ['train', 'val'] as const) {
-    const images = listImages(store, project.id, { split }).filter((i) => i.label !== null && i.status !== 'excluded');
+    const images = usableImages(listImages(store, project.id, { split }), project.classes);
     images.sort((a, b) => a.id - b.id);
     for (const image of images) hash.update(`${split}:${image.sha256}:${image.label}\n`);
     counts[split] = images.length;
@@ -165,7 +166,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       workspace: options.workspace, projectId: project.id, split: 'train', spec, batchSize: recipe.batchSize,
       training: true, augment: recipe.augment, seed: recipe.seed, dropLast: true,
       balancedSampling: recipe.classBalancing === 'sampler',
-      onProgress: (message, done, total) => emit(`${message} ${done}/${total}`),
+      onProgress: (stage, done, total) => options.onEvent?.({ type: 'prepare', runId: id, stage, done, total }),
     });
     loaders.push(train);
     const val = await createBatchLoader({

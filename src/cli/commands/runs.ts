@@ -8,6 +8,7 @@ import { resolveWorkspace } from '../../util/workspace.js';
 import { exportRun } from '../../train/export-run.js';
 import { listRuns } from '../../train/runs.js';
 import { compareRuns, formatComparison } from '../../train/compare.js';
+import { renderRunReport } from '../../train/report-html.js';
 
 export function register(program: Command): void {
   withGlobalOptions(
@@ -18,6 +19,18 @@ export function register(program: Command): void {
       const bytes = await withStore(resolveWorkspace(o.workspace), (store) => exportRun(store, o.run));
       writeFileAtomic(o.out, bytes);
       printResult(o, { file: o.out, bytes: bytes.length }, () => `wrote ${o.out} (${(bytes.length / 1e6).toFixed(1)} MB)`);
+    }),
+  );
+
+  withGlobalOptions(
+    program.command('report').description('a self-contained HTML report of a run: curves, ROC/PR, confusion matrix, galleries with heatmaps')
+      .requiredOption('--run <id>', 'training run').requiredOption('--out <file.html>', 'output file')
+      .option('--split <split>', 'split to report on', 'test'),
+  ).action(
+    action<GlobalOptions & { run: string; out: string; split: 'test' | 'val' }>(async (_args, o) => {
+      const html = await renderRunReport({ workspace: resolveWorkspace(o.workspace), runId: o.run, split: o.split });
+      writeFileAtomic(o.out, html);
+      printResult(o, { file: o.out }, () => `wrote ${o.out}`);
     }),
   );
 
