@@ -82,7 +82,8 @@ let addon: NativeAddon | undefined;
 export function loadNative(): NativeAddon {
   if (addon) return addon;
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const file = path.join(root, 'native', 'build', 'Release', 'osteon_native.node');
+  // OSTEON_NATIVE_ADDON picks another build, e.g. one linked against a CUDA libtorch (LIBTORCH_DIR).
+  const file = process.env.OSTEON_NATIVE_ADDON ?? path.join(root, 'native', 'build', 'Release', 'osteon_native.node');
   try {
     addon = createRequire(import.meta.url)(file) as NativeAddon;
   } catch (error) {

@@ -22,6 +22,7 @@ interface DemoOptions extends GlobalOptions {
   epochs: string;
   arch: string;
   difficulty: string;
+  batch: string;
 }
 
 const PROJECT = 'demo';
@@ -38,9 +39,10 @@ export function register(program: Command): void {
       .description('generate radiographs, train and evaluate a small model, classify images with heatmaps')
       .option('--n <images>', 'generated radiographs', '600')
       .option('--size <px>', 'training input size', '96')
-      .option('--epochs <n>', 'training epochs', '10')
+      .option('--epochs <n>', 'training epochs', '12')
       .option('--arch <name>', 'architecture', 'resnet18')
-      .option('--difficulty <0..1>', 'how subtle the generated fractures are', '0.25'),
+      .option('--batch <n>', 'batch size', '16')
+      .option('--difficulty <0..1>', 'how subtle the generated fractures are', '0.1'),
   ).action(
     action<DemoOptions>(async (_args, o) => {
       const workspace = resolveWorkspace(o.workspace);
@@ -76,7 +78,7 @@ export function register(program: Command): void {
       }
 
       log(`3/5 training ${o.arch} at ${o.size}px for up to ${o.epochs} epochs`);
-      const recipe: TrainRecipe = { ...DEFAULT_RECIPE, arch: o.arch, size: Number(o.size), epochs: Number(o.epochs), patience: 0 };
+      const recipe: TrainRecipe = { ...DEFAULT_RECIPE, arch: o.arch, size: Number(o.size), epochs: Number(o.epochs), batchSize: Number(o.batch), patience: 0 };
       const run = await launchTraining({ workspace, project: PROJECT, recipe, onEvent: trainingProgressPrinter() }).result;
 
       log('4/5 evaluating on the test split (threshold chosen on validation)');
