@@ -3,6 +3,7 @@ import { findLeakage } from './leakage.js';
 import type { DatasetStore } from './store.js';
 import type { Split } from './types.js';
 import { UnionFind } from './union-find.js';
+import { mulberry32 } from '../util/random.js';
 
 export interface SplitOptions {
   /** Fractions of the images for validation and test; the rest is training. */
@@ -29,17 +30,8 @@ export interface SplitItem {
   duplicateGroup: number | null;
 }
 
-/** A small, seedable PRNG (mulberry32) so a seed always gives the same split. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator so a seed always gives the same split. */
+export const seededRandom = mulberry32;
 
 /**
  * Assigns every image a split so that no patient and no near-duplicate group crosses splits, with each class

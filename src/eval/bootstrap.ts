@@ -1,5 +1,6 @@
 import { OsteonError } from '../errors.js';
 import type { ScoredSample } from './sample.js';
+import { mulberry32 } from '../util/random.js';
 
 export const DEFAULT_RESAMPLES = 1000;
 export const DEFAULT_CONFIDENCE = 0.95;
@@ -27,18 +28,8 @@ export interface BootstrapOptions {
  */
 export type Statistic = (sample: ScoredSample, weights: Float64Array, resample: number) => number | null;
 
-/** A small seedable PRNG (mulberry32): uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  // State kept as int32 (| 0, not >>> 0) so V8 keeps it unboxed: the same sequence as the usual
-  // mulberry32, without a heap number allocated per draw.
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The generator every resample draws from (mulberry32). */
+export const seededRandom = mulberry32;
 
 /**
  * Draws bootstrap resamples as multiplicities: each call to `next()` draws as many units (examples, or groups

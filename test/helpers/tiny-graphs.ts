@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../src/util/random.js';
 import { GraphBuilder } from '../../src/nn/builder.js';
 import type { Graph } from '../../src/nn/ir.js';
 import type { ImageBatch } from '../../src/nn/engine/index.js';
@@ -18,17 +19,8 @@ export function tinyNet(options: { channels?: number; classes?: number; dropout?
   return b.build({ output: logits, featureMap: features, head: 'fc', defaultInputSize: 16, minInputSize: 8 });
 }
 
-/** A seeded PRNG (mulberry32) so generated test data is reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG so generated test data is reproducible. */
+export const prng = mulberry32;
 
 export function randomBatch(n: number, size: number, channels: number, seed = 1): ImageBatch {
   const random = prng(seed);
