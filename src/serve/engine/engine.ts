@@ -101,15 +101,7 @@ export class InferenceEngine {
             return meta?.isTensor ? meta.shape : null;
           },
         });
-      if (!described) return new InferenceEngine(session, model, batchSize);
-      const missing = [model.inputName].filter((n) => !session.inputNames.includes(n));
-      missing.push(...[model.scoresOutput, model.featuresOutput ?? ''].filter((n) => !session.outputNames.includes(n)));
-      if (missing.length > 0) {
-        throw new OsteonError(
-          'ONNX_METADATA_INVALID',
-          `The model lacks the ${missing.join(', ')} tensor(s) Osteon models have. Export the model again with \`osteon export\`.`,
-        );
-      }
+      if (described) checkOsteonTensors(session, model);
       return new InferenceEngine(session, model, batchSize);
     } catch (error) {
       await session.release();
@@ -244,6 +236,22 @@ export class InferenceEngine {
       result.overlayPng = await camOverlayPng(image, fine);
     }
     return result;
+  }
+}
+
+/** An Osteon model's graph must have the tensors its metadata promises. */
+function checkOsteonTensors(session: ort.InferenceSession, model: ModelDescription): void {
+  const missing = [
+    ...[model.inputName].filter((name) => !session.inputNames.includes(name)),
+    ...[model.scoresOutput, model.logitsOutput, model.featuresOutput].filter(
+      (name): name is string => name !== null && !session.outputNames.includes(name),
+    ),
+  ];
+  if (missing.length > 0) {
+    throw new OsteonError(
+      'ONNX_METADATA_INVALID',
+      `The model lacks the tensor(s) ${missing.join(', ')} that Osteon models have. Export the model again with \`osteon export\`.`,
+    );
   }
 }
 
