@@ -73,10 +73,10 @@ const fromRow = (r: RunRow): Run => ({
   finishedAt: r.finished_at,
 });
 
-/** A readable, sortable, unique run id: `mobilenet_v2-20261126-201530-a3f9`. */
-export function newRunId(arch: string, now = new Date()): string {
+/** A readable, sortable, unique id: `mobilenet_v2-20261126-201530-a3f9` (prefix: the architecture, or `sweep`). */
+export function newRunId(prefix: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${arch}-${stamp}-${crypto.randomBytes(2).toString('hex')}`;
+  return `${prefix}-${stamp}-${crypto.randomBytes(2).toString('hex')}`;
 }
 
 export function createRun(

@@ -11,6 +11,7 @@ export const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./eval.js'),
   () => import('./predict.js'),
   () => import('./runs.js'),
+  () => import('./sweep.js'),
   () => import('./synth.js'),
   () => import('./project.js'),
   () => import('./import.js'),
