@@ -1,7 +1,7 @@
 // Data pipeline throughput: (1) the batch loader alone, in images/s, at the training input size with the
 // default augmentation; (2) MobileNetV2 training fed by the loader against training on one pre-made batch,
 // alternating in one process, so the difference is what the loader costs the trainer.
-// Usage: npx tsx bench/loader.ts [--data dev|synth] [--size 224] [--batch 32] [--steps 6] [--rounds 2]
+// Usage: npx tsx bench/loader.ts [--data dev|synth] [--size 224] [--batch 32] [--steps 3] [--rounds 6]
 //        [--workers 1] [--skip-train] [--workspace DIR (kept, and reused by later runs)]
 // The process re-executes itself with the allocator and libuv settings of a training process.
 import { spawnSync } from 'node:child_process';
@@ -35,9 +35,9 @@ const { values } = parseArgs({
     data: { type: 'string', default: 'dev' },
     size: { type: 'string', default: '224' },
     batch: { type: 'string', default: '32' },
-    steps: { type: 'string', default: '6' },
+    steps: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '2' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '6' },
     workers: { type: 'string', default: '1' },
     'loader-batches': { type: 'string', default: '20' },
     'skip-train': { type: 'boolean', default: false },
@@ -152,29 +152,41 @@ async function trainingComparison(options: Parameters<typeof createBatchLoader>[
     for (let i = 0; i < Number(values.warmup); i++) await model.trainStep(premade.images, premade.labels, 1e-4);
     const fixed: number[] = [];
     const fed: number[] = [];
+    let waited = 0;
+    let fedSeconds = 0;
     for (let round = 0; round < Number(values.rounds); round++) {
       let start = performance.now();
       for (let i = 0; i < steps; i++) await model.trainStep(premade.images, premade.labels, 1e-4);
       fixed.push((steps * batchSize) / ((performance.now() - start) / 1000));
       start = performance.now();
       for (let i = 0; i < steps; i++) {
+        const asked = performance.now();
         const batch = (await iterator.next()).value!;
+        waited += performance.now() - asked;
         await model.trainStep(batch.images, batch.labels, 1e-4);
       }
+      fedSeconds += (performance.now() - start) / 1000;
       fed.push((steps * batchSize) / ((performance.now() - start) / 1000));
-      console.log(`round ${round + 1}: pre-made ${fixed.at(-1)!.toFixed(2)} img/s, with loader ${fed.at(-1)!.toFixed(2)} img/s`);
+      console.log(`round ${round + 1}: pre-made ${fixed.at(-1)!.toFixed(2)} img/s, with loader ${fed.at(-1)!.toFixed(2)} img/s ` +
+        `(load ${loadAverage()})`);
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const median = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      const middle = Math.floor(sorted.length / 2);
+      return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+    };
     const row = {
       arch: 'mobilenet_v2',
       workers: Number(values.workers),
       premadeImagesPerSecond: median(fixed),
       loaderImagesPerSecond: median(fed),
       ratio: median(fed) / median(fixed),
+      // Time the trainer stood waiting for a batch: zero means the loader never held training up.
+      waitingFraction: waited / 1000 / fedSeconds,
       peakRssMB: Math.round(await model.peakRssMB()),
     };
     console.log(`| mobilenet_v2 ${size}px batch ${batchSize} | pre-made ${row.premadeImagesPerSecond.toFixed(2)} img/s | ` +
-      `with loader ${row.loaderImagesPerSecond.toFixed(2)} img/s | ${row.ratio.toFixed(3)}x | loader needs ${(3 * row.premadeImagesPerSecond).toFixed(1)} img/s for 3x |`);
+      `with loader ${row.loaderImagesPerSecond.toFixed(2)} img/s | ${row.ratio.toFixed(3)}x | waiting for batches ${(100 * row.waitingFraction).toFixed(2)}% | loader needs ${(3 * row.premadeImagesPerSecond).toFixed(1)} img/s for 3x |`);
     return row;
   } finally {
     await loader.close();

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listImages, openStore, readOriginal } from '../data/index.js';
-import { decodeImage, preprocess, writeDicom, type PreprocessSpec } from '../imaging/index.js';
-import { createProject, importPath, splitProject } from '../data/index.js';
 import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProject, importPath, listImages, openStore, readOriginal, splitProject } from '../data/index.js';
+import { decodeImage, preprocess, writeDicom, type PreprocessSpec } from '../imaging/index.js';
 import { NO_AUGMENT } from './augment/config.js';
 import { createBatchLoader } from './loader.js';
 import { InlineRenderer, WorkerRenderer } from './render-pool.js';

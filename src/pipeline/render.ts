@@ -27,11 +27,12 @@ export function renderBatch(
   requests.forEach((request, n) => {
     const entry = cache.entry(request.imageId);
     if (!entry) throw new Error(`image ${request.imageId} is not in the tensor cache ${cache.file}`);
-    const { evaluation, training } = cache.planes(entry);
     const offset = n * pixels * spec.channels;
     if (request.key === null) {
+      const evaluation = cache.plane(entry, 'evaluation');
       writeEvaluation(evaluation.pixels, evaluation.bits, spec, out, offset);
     } else {
+      const training = cache.plane(entry, 'training');
       augmentPlane(training.pixels, training.side, training.bits, augment, request.key, plane, size);
       writeNormalised(plane, spec, out, offset);
     }

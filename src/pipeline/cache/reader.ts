@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { OsteonError } from '../../errors.js';
-import { entryBytes, readCacheIndex, type CacheEntry, type CacheIndex } from './format.js';
+import { readCacheIndex, type CacheEntry, type CacheIndex } from './format.js';
 
 /** Grey pixels of one cached view: `side` x `side`, row-major, 8 or 16 bits. */
 export interface CachedPlane {
@@ -30,24 +30,21 @@ export class TensorCacheReader {
     return this.byImageId.get(imageId);
   }
 
-  /** Both planes of an entry in one read. */
-  planes(entry: CacheEntry): { evaluation: CachedPlane; training: CachedPlane } {
+  /** One plane of an entry: `evaluation` (size x size, as preprocess resizes) or `training` (with margin). */
+  plane(entry: CacheEntry, which: 'evaluation' | 'training'): CachedPlane {
     const { size, marginSize } = this.index;
-    const bytes = Buffer.allocUnsafe(entryBytes(this.index, entry.bits));
-    const read = fs.readSync(this.fd, bytes, 0, bytes.length, entry.offset);
+    const side = which === 'evaluation' ? size : marginSize;
+    const bytesPerPixel = entry.bits / 8;
+    const start = entry.offset + (which === 'evaluation' ? 0 : size * size * bytesPerPixel);
+    // a fresh ArrayBuffer per read: aligned for 16-bit views, and safe to hand out
+    const bytes = new Uint8Array(side * side * bytesPerPixel);
+    const read = fs.readSync(this.fd, bytes, 0, bytes.length, start);
     if (read !== bytes.length) throw new OsteonError('CACHE_CORRUPT', `The tensor cache ${this.file} is truncated: delete it and it will be rebuilt.`);
-    const evalCount = size * size;
-    const trainCount = marginSize * marginSize;
-    // allocUnsafe may hand out a slice of a shared pool; a 16-bit view needs an even offset.
-    const aligned = bytes.byteOffset % 2 === 0 ? bytes : Buffer.from(bytes);
-    const make = (start: number, count: number) =>
-      entry.bits === 8
-        ? new Uint8Array(aligned.buffer, aligned.byteOffset + start, count)
-        : new Uint16Array(aligned.buffer, aligned.byteOffset + start * 2, count);
-    return {
-      evaluation: { side: size, bits: entry.bits, pixels: make(0, evalCount) },
-      training: { side: marginSize, bits: entry.bits, pixels: make(evalCount, trainCount) },
-    };
+    return { side, bits: entry.bits, pixels: entry.bits === 8 ? bytes : new Uint16Array(bytes.buffer) };
+  }
+
+  planes(entry: CacheEntry): { evaluation: CachedPlane; training: CachedPlane } {
+    return { evaluation: this.plane(entry, 'evaluation'), training: this.plane(entry, 'training') };
   }
 
   close(): void {
