@@ -1,9 +1,11 @@
 // Inference throughput: Osteon's onnxruntime engine on the ONNX model Osteon exports, against plain
 // onnxruntime-node on torchvision's own ONNX export of the same architecture (Debian PyTorch, written to a
 // temporary folder, never committed), and against libtorch eval (the training engine's predict), all in one
-// run, alternating, same threads, same batch, random weights and images.
-// Usage: npx tsx bench/infer-throughput.ts [--arch mobilenet_v2] [--size 224] [--batches 1,32] [--rounds 3]
-//        [--threads N] [--seconds 4]
+// run, same threads, same batch, random weights and images. Calls are interleaved one by one (A, B, C, D,
+// then B, C, D, A, ...) and each engine's median call time is reported, so load from other processes that
+// comes and goes falls on all engines alike.
+// Usage: npx tsx bench/infer-throughput.ts [--arch mobilenet_v2] [--size 224] [--batches 1,32] [--calls 15]
+//        [--threads N]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,8 +26,7 @@ const { values } = parseArgs({
     arch: { type: 'string', default: 'mobilenet_v2' },
     size: { type: 'string', default: '224' },
     batches: { type: 'string', default: '1,32' },
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '4' },
+    calls: { type: 'string', default: '15' },
     threads: { type: 'string', default: String(os.availableParallelism()) },
   },
 });
@@ -33,8 +34,7 @@ const arch = values.arch!;
 const size = Number(values.size);
 const threads = Number(values.threads);
 const batches = values.batches!.split(',').map(Number);
-const rounds = Number(values.rounds);
-const secondsPerMeasure = Number(values.seconds) / rounds;
+const calls = Number(values.calls);
 
 /** torchvision's ONNX export of the architecture (2 classes, dynamic batch), by Debian's PyTorch. */
 function exportTorchvision(file: string): void {
@@ -60,16 +60,29 @@ function randomFloats(n: number, seed: number): Float32Array {
   return out;
 }
 
-/** Images per second of `run` (one call = `batch` images), measured for about `seconds` after one warm-up call. */
-async function throughput(batch: number, seconds: number, run: () => Promise<unknown>): Promise<number> {
-  await run();
-  let calls = 0;
-  const start = performance.now();
-  while (calls < 3 || performance.now() - start < seconds * 1000) {
-    await run();
-    calls++;
+/**
+ * Images per second of each engine at its median and at its fastest call: one warm-up call each, then `calls`
+ * rounds of one call per engine, the order rotated every round. On a shared machine the fastest call is the
+ * engine's speed with the least interference; the median is what a user sees.
+ */
+async function interleavedThroughput(
+  batch: number,
+  engines: Record<string, () => Promise<unknown>>,
+): Promise<Record<string, { median: number; best: number }>> {
+  const names = Object.keys(engines);
+  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (const name of names) await engines[name]!();
+  for (let round = 0; round < calls; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length]!;
+      const start = performance.now();
+      await engines[name]!();
+      times[name]!.push(performance.now() - start);
+    }
   }
-  return (calls * batch) / ((performance.now() - start) / 1000);
+  return Object.fromEntries(
+    names.map((n) => [n, { median: batch / (median(times[n]!) / 1000), best: batch / (Math.min(...times[n]!) / 1000) }]),
+  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -92,7 +105,7 @@ const plain = await ort.InferenceSession.create(torchvisionFile, {
 console.log(`machine: ${describeMachine()}`);
 console.log(
   `setting: ${arch}, ${size}px, ${threads} threads, fp32, random weights and inputs, ` +
-    `${rounds} alternating rounds of ~${secondsPerMeasure.toFixed(1)} s each (median)`,
+    `${calls} interleaved calls per engine after one warm-up; img/s at the median call (at the fastest call)`,
 );
 console.log('| batch | Osteon engine | plain onnxruntime (torchvision ONNX) | ratio | Osteon engine incl. preprocessing | libtorch eval | speed-up over libtorch |');
 console.log('|---|---|---|---|---|---|---|');
@@ -114,25 +127,22 @@ for (const batch of batches) {
     metadata: {},
     warnings: [],
   }));
-  const samples = { osteon: [] as number[], plain: [] as number[], endToEnd: [] as number[], libtorch: [] as number[] };
-  for (let round = 0; round < rounds; round++) {
-    samples.osteon.push(await throughput(batch, secondsPerMeasure, () => engine.predictPreprocessed(hwc)));
-    samples.plain.push(await throughput(batch, secondsPerMeasure, () => plain.run(feeds)));
-    samples.endToEnd.push(await throughput(batch, secondsPerMeasure, () => engine.predictImages(images)));
-    samples.libtorch.push(await throughput(batch, secondsPerMeasure, () => torch.predict(torchBatch)));
-  }
+  const measured = await interleavedThroughput(batch, {
+    osteon: () => engine.predictPreprocessed(hwc),
+    plain: () => plain.run(feeds),
+    endToEnd: () => engine.predictImages(images),
+    libtorch: () => torch.predict(torchBatch),
+  });
   await engine.release();
-  const row = {
-    batch,
-    osteon: median(samples.osteon),
-    plain: median(samples.plain),
-    endToEnd: median(samples.endToEnd),
-    libtorch: median(samples.libtorch),
-  };
+  const row = { batch, ...measured };
   rows.push(row);
+  const cell = (m: { median: number; best: number }) => `${m.median.toFixed(1)} (${m.best.toFixed(1)}) img/s`;
+  const ratio = (a: { median: number; best: number }, b: { median: number; best: number }, digits: number) =>
+    `${(a.median / b.median).toFixed(digits)}x (${(a.best / b.best).toFixed(digits)}x)`;
+  const { osteon, plain: baseline, endToEnd, libtorch } = measured as Record<string, { median: number; best: number }>;
   console.log(
-    `| ${batch} | ${row.osteon.toFixed(1)} img/s | ${row.plain.toFixed(1)} img/s | ${(row.osteon / row.plain).toFixed(2)}x | ` +
-      `${row.endToEnd.toFixed(1)} img/s | ${row.libtorch.toFixed(1)} img/s | ${(row.osteon / row.libtorch).toFixed(1)}x |`,
+    `| ${batch} | ${cell(osteon!)} | ${cell(baseline!)} | ${ratio(osteon!, baseline!, 2)} | ${cell(endToEnd!)} | ` +
+      `${cell(libtorch!)} | ${ratio(osteon!, libtorch!, 1)} |`,
   );
 }
 await plain.release();
