@@ -72,9 +72,11 @@ void GraphModel::initialise(uint64_t seed) {
       case Op::Conv2d: {
         auto& w = tensors_[node.weight].tensor;
         if (static_cast<int>(i) == def_.head) {
-          // A convolutional classifier followed by ReLU (SqueezeNet) must start near zero, or the ReLU can
-          // silence a class from the first step on.
+          // A convolutional classifier followed by ReLU (SqueezeNet) starts with small weights and a positive
+          // bias, so every class map begins above the ReLU's knee: with a zero bias an early step can push a
+          // whole class map below zero, where no gradient ever reaches it again.
           w.normal_(0, 0.01, generator);
+          if (node.biasIndex >= 0) tensors_[node.biasIndex].tensor.fill_(0.5);
           break;
         }
         double fanOut = static_cast<double>(node.outChannels / node.groups) * node.kernel[0] * node.kernel[1];

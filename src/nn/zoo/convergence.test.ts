@@ -9,7 +9,8 @@ import './index.js';
 
 const IMAGES = 64;
 const BATCH = 16;
-const MAX_EPOCHS = 16;
+const MAX_EPOCHS = 30;
+const LR = 2e-3;
 
 function slice(batch: ImageBatch, start: number, count: number): ImageBatch {
   const [, h, w, c] = batch.shape;
@@ -23,13 +24,13 @@ describe('zoo convergence', () => {
     const size = Math.max(32, graph.minInputSize);
     const { batch, labels } = leftRightTask(IMAGES, size, 1, 7);
     const model = new InlineModel(graph, { seed: 1, threads: 2 });
-    await model.configureOptimizer({ type: 'adamw', lr: 2e-3, weightDecay: 0 });
+    await model.configureOptimizer({ type: 'adamw', lr: LR, weightDecay: 0 });
     let accuracy = 0;
     let epochs = 0;
     while (epochs < MAX_EPOCHS && accuracy < 1) {
       for (let k = 0; k < 2; k++, epochs++) {
         for (let start = 0; start < IMAGES; start += BATCH) {
-          await model.trainStep(slice(batch, start, BATCH), labels.subarray(start, start + BATCH), 2e-3);
+          await model.trainStep(slice(batch, start, BATCH), labels.subarray(start, start + BATCH), LR);
         }
       }
       // Judge in eval mode: the running batch-norm statistics must have followed the training too.
