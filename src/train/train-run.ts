@@ -6,6 +6,7 @@ import { OsteonError } from '../errors.js';
 import { createTrainableModel, type TrainableModel } from '../nn/engine/index.js';
 import { countParameters, type Graph } from '../nn/ir.js';
 import { createModelGraph } from '../nn/registry.js';
+import { loadSafetensors } from '../nn/safetensors.js';
 import { initialiseFromCheckpoint } from '../nn/transfer.js';
 import { weightsPath } from '../nn/weights.js';
 import '../nn/zoo/index.js';
@@ -16,7 +17,7 @@ import { VERSION } from '../version.js';
 import { readRunState, runFiles, saveEpochCheckpoint, type RunState } from './checkpoint.js';
 import { preprocessSpecFor } from './preprocess-spec.js';
 import { DEFAULT_RECIPE, validateRecipe, type TrainRecipe } from './recipe.js';
-import { createRun, getRun, recordEpoch, updateRun } from './runs.js';
+import { createRun, getRun, newRunId, recordEpoch, updateRun } from './runs.js';
 import { learningRateAt } from './schedule.js';
 import { scoreValidation, type ValidationScores } from './validate.js';
 
@@ -37,9 +38,10 @@ export interface EpochMetrics extends ValidationScores {
 
 export interface TrainRunOptions {
   workspace: string;
-  /** Project id or name. */
+  /** Project id or name (a resumed run keeps its own). */
   project: string | number;
-  recipe: Partial<TrainRecipe> & { arch: string };
+  /** What to train; not needed when resuming (the run keeps its recipe). */
+  recipe?: Partial<TrainRecipe> & { arch: string };
   /** Continue this run from its last complete epoch instead of starting a new one. */
   resume?: string;
   sweepId?: string;
@@ -92,7 +94,6 @@ async function prepareModel(graph: Graph, recipe: TrainRecipe, runDir: string, s
     nesterov: recipe.nesterov,
   });
   if (state) {
-    const { loadSafetensors } = await import('../nn/safetensors.js');
     await model.loadStateDict(loadSafetensors(path.join(runDir, state.weights)).state);
     await model.loadOptimizer(path.join(runDir, state.optimizer));
     emit(`resumed after epoch ${state.epochsDone}`);
@@ -131,9 +132,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const loaders: BatchLoader[] = [];
   let runId = options.resume;
   try {
-    const project = getProject(store, options.project);
     const resumed = options.resume ? getRun(store, options.resume) : undefined;
-    const recipe = validateRecipe(resumed ? resumed.recipe : { ...DEFAULT_RECIPE, ...options.recipe } as TrainRecipe);
+    const project = getProject(store, resumed?.projectId ?? options.project);
+    if (!resumed && !options.recipe) throw new OsteonError('BAD_OPTION', 'Say what to train (a recipe with an architecture) or which run to resume.');
+    const recipe = validateRecipe(resumed ? resumed.recipe : ({ ...DEFAULT_RECIPE, ...options.recipe } as TrainRecipe));
     const graph = createModelGraph(recipe.arch, { inputChannels: recipe.channels, numClasses: project.classes.length });
     const spec = preprocessSpecFor(recipe);
     const fingerprint = dataFingerprint(store, project);
@@ -146,7 +148,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       throw new OsteonError('DATA_CHANGED', `The images, labels or splits of "${project.name}" changed since run ${resumed.id} began; ` +
         'resuming would mix two data sets. Start a new run instead.');
     }
-    const id = resumed?.id ?? (await import('./runs.js')).newRunId(recipe.arch);
+    const id = resumed?.id ?? newRunId(recipe.arch);
     runId = id;
     const runDir = path.join(workspacePaths(options.workspace).runs, id);
     fs.mkdirSync(runDir, { recursive: true });

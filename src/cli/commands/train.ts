@@ -47,7 +47,7 @@ export function register(program: Command): void {
   ).action(
     action<TrainOptions>(async (_args, o) => {
       const workspace = resolveWorkspace(o.workspace);
-      if (!o.project) throw new OsteonError('BAD_OPTION', 'Say which project to train: --project NAME.');
+      if (!o.project && !o.resume) throw new OsteonError('BAD_OPTION', 'Say which project to train: --project NAME.');
       const overrides: Record<string, string> = {};
       for (const pair of o.set) {
         const at = pair.indexOf('=');
@@ -59,12 +59,14 @@ export function register(program: Command): void {
         ['channels', o.channels], ['init', o.init], ['freezeEpochs', o.freezeEpochs],
       ];
       for (const [key, value] of flags) if (value !== undefined) overrides[key] = value;
-      const archs = o.resume ? [undefined] : (o.arch ?? '').split(',').map((a) => a.trim()).filter(Boolean);
-      if (archs.length === 0) throw new OsteonError('BAD_OPTION', 'Say which architectures to train: --arch mobilenet_v2[,resnet18,...].');
       const runs: TrainRunResult[] = [];
-      for (const arch of archs) {
-        const recipe: TrainRecipe = applyOverrides({ ...DEFAULT_RECIPE, arch: arch ?? 'resume' } as TrainRecipe, overrides);
-        const launched = launchTraining({ workspace, project: o.project, recipe, resume: o.resume, onEvent: trainingProgressPrinter() });
+      const jobs = o.resume
+        ? [{ resume: o.resume }]
+        : (o.arch ?? '').split(',').map((a) => a.trim()).filter(Boolean)
+            .map((arch) => ({ recipe: applyOverrides({ ...DEFAULT_RECIPE, arch } as TrainRecipe, overrides) }));
+      if (jobs.length === 0) throw new OsteonError('BAD_OPTION', 'Say which architectures to train: --arch mobilenet_v2[,resnet18,...].');
+      for (const job of jobs) {
+        const launched = launchTraining({ workspace, project: o.project ?? '', ...job, onEvent: trainingProgressPrinter() });
         const interrupt = () => {
           log('stopping after the current step (press Ctrl-C again to kill)…');
           launched.stop();
