@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { createModelGraph } from '../nn/registry.js';
-import { createTrainableModel, type EngineOptions } from '../nn/engine/index.js';
+import { createTrainableModel, ENGINE_PROCESS_ENV, type EngineOptions } from '../nn/engine/index.js';
+import { OsteonError } from '../errors.js';
+import { forkModule } from '../util/fork-module.js';
 import '../nn/zoo/index.js';
 
 export interface ThroughputOptions {
@@ -65,4 +67,24 @@ export async function measureTrainingThroughput(options: ThroughputOptions): Pro
   } finally {
     await model.dispose();
   }
+}
+
+/**
+ * The measurement in its own engine process (allocator and threading settings of a training run), with the
+ * batch made there too: a real run's loader lives in the engine process, so no image crosses a process boundary.
+ */
+export function measureInEngineProcess(options: ThroughputOptions): Promise<ThroughputResult> {
+  const child = forkModule(new URL('./throughput-entry.js', import.meta.url), ENGINE_PROCESS_ENV);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    child.once('message', (message: { result?: ThroughputResult; error?: { code: string; message: string } }) => {
+      settled = true;
+      if (message.result) resolve(message.result);
+      else reject(new OsteonError(message.error!.code, message.error!.message));
+    });
+    child.once('exit', (code, signal) => {
+      if (!settled) reject(new OsteonError('ENGINE_CRASHED', `The benchmark process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.`));
+    });
+    child.send(options);
+  });
 }

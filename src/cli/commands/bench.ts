@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action, withGlobalOptions } from '../command.js';
 import { log, printResult, type GlobalOptions } from '../output.js';
-import { measureTrainingThroughput } from '../../train/throughput.js';
+import { measureInEngineProcess } from '../../train/throughput.js';
 import { OsteonError } from '../../errors.js';
 
 interface BenchTrainOptions extends GlobalOptions {
@@ -38,7 +38,7 @@ export function register(program: Command): void {
   ).action(
     action<BenchTrainOptions>(async (_args, o) => {
       log(`bench train: ${o.arch} ${o.size}px batch ${o.batch}, ${o.warmup} warm-up + ${o.steps} timed steps`);
-      const result = await measureTrainingThroughput({
+      const result = await measureInEngineProcess({
         arch: o.arch,
         size: positiveInt(o.size, 'size'),
         batch: positiveInt(o.batch, 'batch'),
