@@ -10,7 +10,11 @@ import './index.js';
 const IMAGES = 64;
 const BATCH = 16;
 const MAX_EPOCHS = 30;
-const LR = 2e-3;
+/**
+ * SqueezeNet has no batch norm and a ReLU after its convolutional classifier: at AdamW 2e-3 about one start in
+ * three pushes a whole class map below zero for good (measured 5 of 8), at 5e-4 none did (8 of 8).
+ */
+const learningRate = (arch: string) => (arch.startsWith('squeezenet') ? 5e-4 : 2e-3);
 
 function slice(batch: ImageBatch, start: number, count: number): ImageBatch {
   const [, h, w, c] = batch.shape;
@@ -24,13 +28,14 @@ describe('zoo convergence', () => {
     const size = Math.max(32, graph.minInputSize);
     const { batch, labels } = leftRightTask(IMAGES, size, 1, 7);
     const model = new InlineModel(graph, { seed: 1, threads: 2 });
-    await model.configureOptimizer({ type: 'adamw', lr: LR, weightDecay: 0 });
+    const lr = learningRate(arch);
+    await model.configureOptimizer({ type: 'adamw', lr, weightDecay: 0 });
     let accuracy = 0;
     let epochs = 0;
     while (epochs < MAX_EPOCHS && accuracy < 1) {
       for (let k = 0; k < 2; k++, epochs++) {
         for (let start = 0; start < IMAGES; start += BATCH) {
-          await model.trainStep(slice(batch, start, BATCH), labels.subarray(start, start + BATCH), LR);
+          await model.trainStep(slice(batch, start, BATCH), labels.subarray(start, start + BATCH), lr);
         }
       }
       // Judge in eval mode: the running batch-norm statistics must have followed the training too.
