@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { register } from '../cli/commands/synth.js';
+import { runCommandInProcess } from '../../test/helpers/run-command.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'osteon-synth-cli-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -12,19 +12,7 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-/** Runs `osteon synth ...` in-process and returns what it printed on stdout. */
-async function runSynth(args: string[]): Promise<string> {
-  const program = new Command().exitOverride();
-  register(program);
-  let stdout = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  await program.parseAsync(['node', 'osteon', 'synth', ...args]);
-  return stdout;
-}
+const runSynth = (args: string[]) => runCommandInProcess(register, 'synth', args);
 
 describe('osteon synth', () => {
   it('prints {dir, n} as one JSON document', async () => {

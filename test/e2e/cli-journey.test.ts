@@ -1,17 +1,14 @@
 // The command-line journey a user takes, through the built `osteon` command: train, evaluate, compare, export,
 // predict, report. Numbers printed by `osteon eval` must be recomputable from its own per-file output.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, metricsSummary, predictionsFromFiles } from '../../src/eval/index.js';
+import { runBuiltOsteon } from '../helpers/run-command.js';
 import { syntheticProject } from '../helpers/synthetic-project.js';
 
-const run = promisify(execFile);
-
 async function osteon(workspace: string, ...args: string[]): Promise<any> {
-  const { stdout } = await run(process.execPath, ['bin/osteon.js', ...args, '--workspace', workspace, '--json'], { maxBuffer: 64 << 20 });
+  const { stdout } = await runBuiltOsteon([...args, '--workspace', workspace, '--json']);
   return JSON.parse(stdout);
 }
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { register } from '../../cli/commands/augment.js';
+import { runCommandInProcess } from '../../../test/helpers/run-command.js';
 import { syntheticWorkspace, type TestWorkspace } from '../test-support.js';
 
 let ws: TestWorkspace;
@@ -16,19 +16,7 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-/** Runs `osteon augment ...` in-process and returns what it printed on stdout. */
-async function runAugment(args: string[]): Promise<string> {
-  const program = new Command().exitOverride();
-  register(program);
-  let stdout = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  await program.parseAsync(['node', 'osteon', 'augment', ...args]);
-  return stdout;
-}
+const runAugment = (args: string[]) => runCommandInProcess(register, 'augment', args);
 
 describe('osteon augment preview', () => {
   it('writes the grid and prints {file} as one JSON document', async () => {
