@@ -440,26 +440,19 @@ class Model : public Napi::ObjectWrap<Model> {
     return report;
   }
 
-  Napi::Value SaveOptimizer(const Napi::CallbackInfo& info) {
-    auto path = info[0].As<Napi::String>().Utf8Value();
-    auto model = model_;
-    return runAsync(
-        info.Env(),
-        [model, path]() {
-          std::lock_guard<std::mutex> lock(model->mutex);
-          model->saveOptimizer(path);
-        },
-        [](Napi::Env env) { return env.Undefined(); });
-  }
+  Napi::Value SaveOptimizer(const Napi::CallbackInfo& info) { return optimizerFile(info, &GraphModel::saveOptimizer); }
 
-  Napi::Value LoadOptimizer(const Napi::CallbackInfo& info) {
+  Napi::Value LoadOptimizer(const Napi::CallbackInfo& info) { return optimizerFile(info, &GraphModel::loadOptimizer); }
+
+  // Runs a save or load of the optimizer state at info[0]'s path off the event loop.
+  Napi::Value optimizerFile(const Napi::CallbackInfo& info, void (GraphModel::*operation)(const std::string&)) {
     auto path = info[0].As<Napi::String>().Utf8Value();
     auto model = model_;
     return runAsync(
         info.Env(),
-        [model, path]() {
+        [model, path, operation]() {
           std::lock_guard<std::mutex> lock(model->mutex);
-          model->loadOptimizer(path);
+          ((*model).*operation)(path);
         },
         [](Napi::Env env) { return env.Undefined(); });
   }
