@@ -4,7 +4,7 @@ import { decodeImage } from '../../imaging/decode.js';
 import type { DecodeLimits } from '../../imaging/types.js';
 import { perceptualHash } from '../phash.js';
 import type { DatasetStore } from '../store.js';
-import type { Project, Split } from '../types.js';
+import type { Project, Radiograph, Split } from '../types.js';
 import type { ImportEntry, Rejected } from './entries.js';
 import { classFromName, readFolders, splitFromName } from './layout.js';
 import { forEachLimited } from './pool.js';
@@ -37,25 +37,9 @@ export interface ImportReport {
   importedIds: number[];
 }
 
-interface PendingRow {
-  sha256: string;
-  phash: string;
-  width: number;
-  height: number;
-  format: string;
-  bits: number;
-  byteSize: number;
-  sourcePath: string;
-  originalName: string;
-  folder: string;
-  patientId: string | null;
-  studyUid: string | null;
-  bodyPart: string | null;
-  view: string | null;
-  label: string | null;
-  sourceSplit: Split | null;
-  warnings: string[];
-}
+/** A decoded file waiting for its database row: the stored radiograph's fields that import fills in. */
+type PendingRow = Pick<Radiograph, 'sha256' | 'phash' | 'width' | 'height' | 'format' | 'bits' | 'byteSize' | 'sourcePath' |
+  'originalName' | 'folder' | 'patientId' | 'studyUid' | 'bodyPart' | 'view' | 'label' | 'sourceSplit' | 'warnings'>;
 
 const BATCH = 128;
 
