@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { commands } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
 import { VERSION } from '../version.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -9,6 +9,6 @@ export async function main(argv: string[]): Promise<void> {
     .description('Train, compare and deploy classifiers of bone radiographs (fractured vs normal).')
     .version(VERSION)
     .showHelpAfterError();
-  for (const load of commands) (await load()).register(program);
+  for (const register of await loadCommands()) register(program);
   await program.parseAsync(argv);
 }

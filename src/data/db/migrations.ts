@@ -113,4 +113,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX evaluations_by_run ON evaluations(run_id);
     `,
   },
+  {
+    version: 3,
+    name: 'API keys, stored as hashes',
+    sql: `
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT,
+        scope TEXT NOT NULL CHECK (scope IN ('predict', 'admin')),
+        key_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT,
+        last_used_at TEXT
+      );
+    `,
+  },
 ];
