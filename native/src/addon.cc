@@ -17,10 +17,13 @@ namespace {
 // ---------- helpers ----------
 
 std::string errorText(const std::exception& e) {
-  std::string text = e.what();
-  // libtorch appends a C++ backtrace after the first line; users need the first line only.
-  auto cut = text.find("\nException raised from");
-  if (cut != std::string::npos) text = text.substr(0, cut);
+  // libtorch appends a C++ backtrace to what(); users need the message only.
+  const auto* torchError = dynamic_cast<const c10::Error*>(&e);
+  std::string text = torchError ? torchError->what_without_backtrace() : e.what();
+  for (const char* marker : {"\nException raised from", "\nframe #"}) {
+    auto cut = text.find(marker);
+    if (cut != std::string::npos) text = text.substr(0, cut);
+  }
   if (text.find("can't allocate memory") != std::string::npos || text.find("not enough memory") != std::string::npos) {
     text = "out of memory: " + text + " (lower the batch size or the input size)";
   }

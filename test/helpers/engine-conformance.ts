@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { leftRightTask, randomBatch, tinyNet } from './tiny-graphs.js';
 import type { Graph } from '../../src/nn/ir.js';
 import { loadSafetensors } from '../../src/nn/safetensors.js';
+import { GraphBuilder } from '../../src/nn/builder.js';
 import type { EngineOptions, TrainableModel } from '../../src/nn/engine/types.js';
 
 type Factory = (graph: Graph, options?: EngineOptions) => TrainableModel;
@@ -37,6 +38,19 @@ export function runEngineConformance(name: string, factory: Factory): void {
     it('returns the feature map for class activation maps', async () => {
       const out = await withModel(factory, graph, {}, (m) => m.predict(batch, { features: true }));
       expect(out.features?.shape).toEqual([4, 16, 4, 4]);
+    });
+
+    it('reports running out of memory as ENGINE_OUT_OF_MEMORY with a hint, never a crash or a backtrace', async () => {
+      // A 2^47-byte weight exceeds any machine's address space, so the allocation fails under every overcommit policy.
+      const b = new GraphBuilder('huge', 1, 2);
+      const pooled = b.flatten('flatten', b.globalAvgPool('gap', b.conv('stem', 'input', 16, 3)));
+      const huge = b.build({ output: b.linear('fc', pooled, 2 ** 41), featureMap: 'stem', head: 'fc', defaultInputSize: 16, minInputSize: 8 });
+      const error = await (async () => withModel(factory, huge, {}, (m) => m.predict(batch)))().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ENGINE_OUT_OF_MEMORY', message: expect.stringMatching(/^out of memory: .*lower the batch size/s) });
+      expect((error as Error).message).not.toMatch(/frame #|Exception raised from/);
+      // The engine stays usable for a model that fits.
+      const ok = await withModel(factory, graph, {}, (m) => m.predict(batch));
+      expect(ok.logits.shape).toEqual([4, 2]);
     });
 
     it('learns a separable toy task to 100% training accuracy', async () => {

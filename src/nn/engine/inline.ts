@@ -8,14 +8,18 @@ import { loadNative, type NativeModel } from '../native.js';
 import { encodeSafetensors } from '../safetensors.js';
 import type { EngineOptions, ImageBatch, TrainableModel } from './types.js';
 
-/** Turns the addon's plain errors into OsteonErrors a user can act on. */
+/** Turns the addon's plain errors into OsteonErrors a user can act on; running out of memory has its own code. */
+function engineError(error: unknown): OsteonError {
+  if (error instanceof OsteonError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new OsteonError(message.startsWith('out of memory') ? 'ENGINE_OUT_OF_MEMORY' : 'ENGINE_ERROR', message);
+}
+
 async function native<T>(call: () => T | Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof OsteonError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new OsteonError('ENGINE_ERROR', message);
+    throw engineError(error);
   }
 }
 
@@ -33,7 +37,7 @@ export class InlineModel implements TrainableModel {
         seed: options.seed ?? 0,
       });
     } catch (error) {
-      throw new OsteonError('ENGINE_ERROR', (error as Error).message);
+      throw engineError(error);
     }
   }
 
