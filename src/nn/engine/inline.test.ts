@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { tinyNet, randomBatch } from '../../../test/helpers/tiny-graphs.js';
 import { runEngineConformance } from '../../../test/helpers/engine-conformance.js';
 import { InlineModel } from './inline.js';
+import { loadNative } from '../native.js';
 
 runEngineConformance('inline', (graph, options) => new InlineModel(graph, options));
 
@@ -13,4 +14,10 @@ it('does not block the event loop during native work', async () => {
   for (let i = 0; i < 5; i++) await model.predict(big);
   clearInterval(timer);
   expect(ticks).toBeGreaterThan(0);
+});
+
+it.skipIf(loadNative().cudaAvailable())('asks for a CUDA build of libtorch when device "cuda" is requested without one', () => {
+  expect(() => new InlineModel(tinyNet(), { device: 'cuda' })).toThrow(
+    expect.objectContaining({ code: 'ENGINE_ERROR', message: expect.stringMatching(/no CUDA support.*LIBTORCH_DIR/) }),
+  );
 });
