@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { augmentRoutes } from './augment-routes.js';
+import { compareRoutes } from './compare-routes.js';
+import { WebContext, webErrorHandler, type WebRoutesOptions } from './context.js';
+import { deployRoutes } from './deploy-routes.js';
+import { imagesRoutes } from './images-routes.js';
+import { projectsRoutes } from './projects-routes.js';
+import { RunEvaluations } from './run-evaluations.js';
+import { splitRoutes } from './split-routes.js';
+import { trainingRoutes } from './training-routes.js';
+import { TrainingSessions } from './training-sessions.js';
+import { uploadRoutes } from './upload-routes.js';
+import { VersionEngines } from './version-engines.js';
+
+export type { WebRoutesOptions } from './context.js';
+export { startTraining, type TrainingJob } from './start-training.js';
+export { TrainingSessions } from './training-sessions.js';
+
+/**
+ * The JSON and server-sent-event routes of the web UI, under `/api/`, as Fastify plugins for `buildServer`'s
+ * `extraPlugins`. They share one open store, the training sessions and the evaluations held for the compare page;
+ * closing the server stops running trainings and frees the loaded models.
+ */
+export function webPlugins(options: WebRoutesOptions): FastifyPluginAsync[] {
+  return [webApi(options)];
+}
+
+/** All web routes as one plugin (each route group in its own encapsulated context). */
+export function webApi(options: WebRoutesOptions): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    const ctx = new WebContext(options.workspace);
+    const sessions = new TrainingSessions(options.workspace);
+    const evaluations = new RunEvaluations(options.workspace);
+    const engines = new VersionEngines();
+    app.addHook('onClose', async () => {
+      await sessions.close();
+      await engines.close();
+      ctx.close();
+    });
+    const group = (routes: (child: FastifyInstance) => Promise<void>) =>
+      app.register(async (child) => {
+        child.setErrorHandler(webErrorHandler);
+        await routes(child);
+      });
+    await group((child) => projectsRoutes(child, ctx));
+    await group((child) => imagesRoutes(child, ctx));
+    await group((child) => uploadRoutes(child, ctx));
+    await group((child) => splitRoutes(child, ctx));
+    await group((child) => augmentRoutes(child, ctx));
+    await group((child) => trainingRoutes(child, ctx, sessions));
+    await group((child) => compareRoutes(child, ctx, evaluations));
+    await group((child) => deployRoutes(child, ctx, engines));
+  };
+}
