@@ -2,3 +2,4 @@
 export { ModelRegistry } from './registry.js';
 export { deployRun } from './deploy-run.js';
 export type { DeploymentEvent, ModelVersion } from './model-version.js';
+export { describeVersion, versionTable } from './version-table.js';

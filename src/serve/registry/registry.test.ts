@@ -116,6 +116,15 @@ describe('ModelRegistry', () => {
     expect(registry.history().every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
     expect(errorOf(() => registry.promote(9)).code).toBe('MODEL_VERSION_NOT_FOUND');
     expect(registry.current()?.version).toBe(1);
+    registry.promote(3);
+    registry.promote(2);
+    expect(registry.rollback().version).toBe(3); // the one deployed just before, though not the newest
+  });
+
+  it('leaves a workspace without models untouched when there is nothing to roll back', () => {
+    const workspace = newWorkspace();
+    expect(errorOf(() => ModelRegistry.open(workspace).rollback()).message).toMatch(/nothing to roll back.*osteon versions promote/);
+    expect(fs.existsSync(workspace)).toBe(false);
   });
 
   it('never hands out a number twice, even after rollbacks or a version folder removed by hand', () => {

@@ -126,17 +126,9 @@ export class ModelRegistry {
 
   /** Deploys again the version that was deployed before the current one. NO_PREVIOUS_VERSION when none was. */
   rollback(): ModelVersion {
+    previousDeployment(readPointer(this.pointerFile).history); // before taking the lock, which creates models/
     const event = this.changePointer((history) => {
-      const stack = deployedStack(history);
-      const previous = stack.at(-2);
-      if (previous === undefined) {
-        throw new OsteonError(
-          'NO_PREVIOUS_VERSION',
-          stack.length === 0
-            ? 'No model version has been deployed yet, so there is nothing to roll back. Deploy one with `osteon versions promote V`.'
-            : `Version ${stack[0]} is the first one deployed; there is no earlier version to roll back to. Promote another with \`osteon versions promote V\`.`,
-        );
-      }
+      const previous = previousDeployment(history);
       this.get(previous); // refuses a version whose folder is gone before the pointer names it
       return { version: previous, at: new Date().toISOString(), action: 'rollback' };
     });
@@ -225,6 +217,21 @@ export class ModelRegistry {
       }
     }
   }
+}
+
+/** The version a rollback returns to; NO_PREVIOUS_VERSION when there is none. */
+function previousDeployment(history: DeploymentEvent[]): number {
+  const stack = deployedStack(history);
+  const previous = stack.at(-2);
+  if (previous === undefined) {
+    throw new OsteonError(
+      'NO_PREVIOUS_VERSION',
+      stack.length === 0
+        ? 'No model version has been deployed yet, so there is nothing to roll back. Deploy one with `osteon versions promote V`.'
+        : `Version ${stack[0]} is the first one deployed; there is no earlier version to roll back to. Promote another with \`osteon versions promote V\`.`,
+    );
+  }
+  return previous;
 }
 
 /** Callers get their own copy: the cached record must not change under the next caller. */
