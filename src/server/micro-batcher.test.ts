@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { MicroBatcher } from './micro-batcher.js';
+
+describe('MicroBatcher', () => {
+  it('gathers concurrent items up to the batch size, runs one batch at a time, and answers each in order', async () => {
+    const runs: number[][] = [];
+    let running = 0;
+    let overlapped = false;
+    const batcher = new MicroBatcher<number, number>(
+      async (items) => {
+        overlapped ||= running > 0;
+        running++;
+        runs.push(items);
+        await new Promise((r) => setTimeout(r, 20));
+        running--;
+        return items.map((x) => x * 10);
+      },
+      { maxBatch: 4, maxWaitMs: 5 },
+    );
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => batcher.submit(i)));
+    expect(results.map((r) => r.output)).toEqual(Array.from({ length: 10 }, (_, i) => i * 10));
+    expect(runs.map((r) => r.length)).toEqual([4, 4, 2]);
+    expect(runs.flat()).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(overlapped).toBe(false);
+    expect(results[9]!.batchSize).toBe(2);
+    expect(results[9]!.queueMs).toBeGreaterThanOrEqual(30);
+  });
+
+  it('runs a lone item after the wait, and fails only the batch whose run fails', async () => {
+    let fail = true;
+    const batcher = new MicroBatcher<number, number>(
+      async (items) => {
+        if (fail) {
+          fail = false;
+          throw new Error('engine broke');
+        }
+        return items;
+      },
+      { maxBatch: 8, maxWaitMs: 30 },
+    );
+    const start = performance.now();
+    await expect(batcher.submit(1)).rejects.toThrow('engine broke');
+    expect(performance.now() - start).toBeGreaterThanOrEqual(25);
+    expect((await batcher.submit(2)).output).toBe(2);
+  });
+});
