@@ -36,4 +36,5 @@ if [[ ! -f native/build/Release/osteon_native.node ]] || [[ -n $(find native/src
 fi
 
 npx tsc -p tsconfig.json >&2
+node web/build.mjs >&2
 echo "setup: ready" >&2

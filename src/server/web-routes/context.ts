@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getProject, openStore, type DatasetStore, type Project } from '../../data/index.js';
 import { isOsteonError, OsteonError } from '../../errors.js';
 
@@ -58,4 +58,13 @@ export function wholeNumber(value: unknown, name: string): number {
   const text = String(value ?? '');
   if (!/^\d+$/.test(text)) throw new OsteonError('BAD_REQUEST', `"${name}" must be a whole number, got "${text}".`);
   return Number(text);
+}
+
+/**
+ * In this plugin's scope, `application/octet-stream` bodies reach the handler as the raw stream (so a large
+ * archive goes to disk without being held in memory), whatever parser the server installed for the type.
+ */
+export function replaceOctetStreamParser(app: FastifyInstance): void {
+  if (app.hasContentTypeParser('application/octet-stream')) app.removeContentTypeParser('application/octet-stream');
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { OsteonError } from '../../errors.js';
 import { decodeImage, toPngBytes } from '../../imaging/index.js';
 import { deployRun, ModelRegistry } from '../../serve/registry/index.js';
-import { wholeNumber, type WebContext } from './context.js';
+import { replaceOctetStreamParser, wholeNumber, type WebContext } from './context.js';
 import type { VersionEngines } from './version-engines.js';
 
 /** Largest radiograph accepted for a try-out prediction. */
@@ -40,7 +40,7 @@ export async function deployRoutes(app: FastifyInstance, ctx: WebContext, engine
     return { version, current: version.version };
   });
 
-  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  replaceOctetStreamParser(app);
 
   app.post<{ Querystring: { version?: string } }>('/api/predict', { bodyLimit: MAX_IMAGE_BYTES }, async (request) => {
     const started = performance.now();

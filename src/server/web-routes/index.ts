@@ -13,6 +13,7 @@ import { uploadRoutes } from './upload-routes.js';
 import { VersionEngines } from './version-engines.js';
 
 export type { WebRoutesOptions } from './context.js';
+export { webAssetsDir } from './assets.js';
 export { startTraining, type TrainingJob } from './start-training.js';
 export { TrainingSessions } from './training-sessions.js';
 
@@ -36,6 +37,10 @@ export function webApi(options: WebRoutesOptions): FastifyPluginAsync {
       await sessions.close();
       await engines.close();
       ctx.close();
+    });
+    // The pages manage patient images, runs and deployments: with keys on, they need an admin key.
+    app.addHook('onRoute', (route) => {
+      route.config = { ...(route.config as object | undefined), access: 'admin' } as typeof route.config;
     });
     const group = (routes: (child: FastifyInstance) => Promise<void>) =>
       app.register(async (child) => {

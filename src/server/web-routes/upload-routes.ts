@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { importPath } from '../../data/index.js';
 import { OsteonError } from '../../errors.js';
-import type { WebContext } from './context.js';
+import { replaceOctetStreamParser, type WebContext } from './context.js';
 
 /** Largest upload accepted (a zip of a whole data set). */
 export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
@@ -23,7 +23,7 @@ function safeName(name: string): string {
  */
 export async function uploadRoutes(app: FastifyInstance, ctx: WebContext): Promise<void> {
   // The raw stream reaches the handler, so a large archive goes to disk without being held in memory.
-  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  replaceOctetStreamParser(app);
 
   app.post<{ Params: { project: string }; Querystring: { name?: string } }>(
     '/api/projects/:project/uploads',
