@@ -4,6 +4,7 @@ import { log, printResult, type GlobalOptions } from '../output.js';
 import { OsteonError } from '../../errors.js';
 import { parseRateLimit } from '../../server/rate-limit.js';
 import { closeOnSignal, startServer } from '../../server/start.js';
+import { webAssetsDir, webPlugins } from '../../server/web-routes/index.js';
 import { resolveWorkspace } from '../../util/workspace.js';
 
 interface ServeOptions extends GlobalOptions {
@@ -38,8 +39,11 @@ export function register(program: Command): void {
       .option('--log-level <level>', 'JSON log level on stderr (fatal, error, warn, info, debug)', 'info'),
   ).action(
     action<ServeOptions>(async (_args, options) => {
+      const workspace = resolveWorkspace(options.workspace);
       const server = await startServer({
-        workspace: resolveWorkspace(options.workspace),
+        workspace,
+        extraPlugins: webPlugins({ workspace }),
+        staticDir: webAssetsDir(),
         host: options.host,
         port: wholeNumber('--port', options.port, 0),
         auth: options.auth,
