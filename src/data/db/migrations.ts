@@ -128,4 +128,39 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'jobs of the embedded queue, their events, and the workspace id',
+    sql: `
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
+        group_id TEXT,
+        progress TEXT,
+        state TEXT,
+        result TEXT,
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL DEFAULT 3,
+        worker TEXT,
+        heartbeat_ms INTEGER,
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+      );
+      CREATE INDEX jobs_by_status ON jobs(status, created_at);
+      CREATE INDEX jobs_by_group ON jobs(group_id);
+      CREATE TABLE job_events (
+        id INTEGER PRIMARY KEY,
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        event TEXT NOT NULL
+      );
+      CREATE INDEX job_events_by_job ON job_events(job_id, id);
+      CREATE TABLE workspace_info (id TEXT NOT NULL);
+      INSERT INTO workspace_info (id) VALUES (lower(hex(randomblob(8))));
+    `,
+  },
 ];
