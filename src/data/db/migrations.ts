@@ -163,4 +163,31 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO workspace_info (id) VALUES (lower(hex(randomblob(8))));
     `,
   },
+  {
+    version: 5,
+    name: 'instances gathered from a PACS, image embeddings for similar-image search, the de-identification salt',
+    sql: `
+      CREATE TABLE gathered_instances (
+        project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        sop_instance_uid TEXT NOT NULL,
+        image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        source TEXT NOT NULL,
+        gathered_at TEXT NOT NULL,
+        PRIMARY KEY (project_id, sop_instance_uid)
+      );
+      CREATE INDEX gathered_instances_by_image ON gathered_instances(image_id);
+      CREATE TABLE image_embeddings (
+        embedder TEXT NOT NULL,
+        image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (embedder, image_id)
+      );
+      CREATE INDEX image_embeddings_by_image ON image_embeddings(image_id);
+      CREATE TABLE workspace_secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      INSERT INTO workspace_secrets (name, value) VALUES ('deidentification_salt', lower(hex(randomblob(32))));
+    `,
+  },
 ];
