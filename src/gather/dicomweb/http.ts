@@ -90,6 +90,9 @@ export async function getWithRetry(request: HttpRequest, policy: RetryPolicy): P
     } catch (error) {
       if (error instanceof OsteonError) throw error;
       last = describeNetworkError(error);
+      if (last === 'bad port') {
+        throw new OsteonError('DICOMWEB_BAD_URL', `The port of ${where} is one that HTTP clients refuse to use (as browsers do): serve DICOMweb on another port.`);
+      }
       if (attempt === policy.attempts) {
         throw new OsteonError(
           'DICOMWEB_UNREACHABLE',
