@@ -1,6 +1,7 @@
 import { openStore, type DatasetStore } from '../data/store.js';
 import { OsteonError } from '../errors.js';
-import { deployRun, ModelRegistry } from '../serve/registry/index.js';
+import { ModelRegistry } from '../serve/registry/index.js';
+import { deployRun } from '../train/deploy-run.js';
 import { ApiKeyStore } from './api-keys.js';
 import { buildServer, type OsteonServer, type ServerOptions } from './app.js';
 

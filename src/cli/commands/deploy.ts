@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { action, withGlobalOptions } from '../command.js';
 import { printResult, type GlobalOptions } from '../output.js';
 import { withStore } from '../../data/index.js';
-import { deployRun, describeVersion } from '../../serve/registry/index.js';
+import { describeVersion } from '../../serve/registry/index.js';
+import { deployRun } from '../../train/deploy-run.js';
 import { resolveWorkspace } from '../../util/workspace.js';
 
 export function register(program: Command): void {

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { OsteonError } from '../../errors.js';
 import { decodeImage, toPngBytes } from '../../imaging/index.js';
-import { deployRun, ModelRegistry } from '../../serve/registry/index.js';
+import { ModelRegistry } from '../../serve/registry/index.js';
+import { deployRun } from '../../train/deploy-run.js';
 import { replaceOctetStreamParser, wholeNumber, type WebContext } from './context.js';
 import type { VersionEngines } from './version-engines.js';
 

@@ -1,7 +1,6 @@
-import type { DatasetStore } from '../../data/index.js';
-import { exportRun } from '../../train/export-run.js';
-import type { ModelVersion } from './model-version.js';
-import { ModelRegistry } from './registry.js';
+import type { DatasetStore } from '../data/index.js';
+import { ModelRegistry, type ModelVersion } from '../serve/registry/index.js';
+import { exportRun } from './export-run.js';
 
 /**
  * Exports a run's best checkpoint (with the threshold chosen on validation), registers it as the next version of
