@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libtorch-dev libopenblas0 build-essential python3 redis-server chromium)
+packages=(libtorch-dev libopenblas0 build-essential python3 redis-server chromium orthanc orthanc-dicomweb)
 if [[ "${1:-}" == "--bench" ]]; then packages+=(python3-torch python3-torchvision); fi
 
 missing=()
