@@ -25,3 +25,18 @@ export async function followJobs(queue: JobQueue, ids: string[], onEvent?: (even
     for (const stop of unsubscribe) stop();
   }
 }
+
+/** A line for a person following jobs on a terminal: status changes, and progress that carries metrics or a new percent. */
+export function jobEventPrinter(write: (line: string) => void): (event: JobEvent) => void {
+  const lastPercent = new Map<string, number>();
+  return (event) => {
+    if (event.type === 'status') {
+      write(`job ${event.jobId}: ${event.status}${event.error ? ` (${event.error})` : ''}`);
+      return;
+    }
+    const percent = Math.floor(event.progress.percent / 10) * 10;
+    if (!event.progress.metrics && lastPercent.get(event.jobId) === percent) return;
+    lastPercent.set(event.jobId, percent);
+    write(`job ${event.jobId}: ${event.progress.percent.toFixed(0)}% ${event.progress.message}`);
+  };
+}

@@ -2,7 +2,7 @@
 export * from './types.js';
 export { registerJobKind, jobKindNames, type JobContext, type JobKind, type JobRunner } from './registry.js';
 export { configuredQueue, openJobQueue, startEmbeddedWorker } from './open-queue.js';
-export { followJobs, type FollowedJob } from './follow.js';
+export { followJobs, jobEventPrinter, type FollowedJob } from './follow.js';
 export { enqueueSweep, enqueueTraining } from './training-jobs.js';
 export { workspaceId } from './ids.js';
 export type { TrainJobPayload, TrainJobResult } from './kinds/train-job.js';

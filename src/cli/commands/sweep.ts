@@ -3,6 +3,7 @@ import { action, withGlobalOptions } from '../command.js';
 import { log, printResult, type GlobalOptions } from '../output.js';
 import { trainingProgressPrinter } from '../train-progress.js';
 import { OsteonError } from '../../errors.js';
+import { configuredQueue, enqueueSweep, followJobs, jobEventPrinter, openJobQueue, type TrainJobPayload, type TrainJobResult } from '../../jobs/index.js';
 import { launchTraining } from '../../train/launch.js';
 import { applyOverrides, DEFAULT_RECIPE, type TrainRecipe } from '../../train/recipe.js';
 import { gridTrials, newSweepId, parseGrid, randomTrials, trialRecipes } from '../../train/sweep.js';
@@ -17,6 +18,8 @@ interface SweepOptions extends GlobalOptions {
   size?: string;
   epochs?: string;
   set: string[];
+  queue?: string;
+  detach?: boolean;
 }
 
 interface TrialRow {
@@ -25,6 +28,7 @@ interface TrialRow {
   status: string;
   valAuroc: number | null;
   error?: string;
+  job?: string;
 }
 
 export function register(program: Command): void {
@@ -39,7 +43,9 @@ export function register(program: Command): void {
       .option('--seed <n>', 'seed of the random search', '1')
       .option('--size <px>', 'input size')
       .option('--epochs <n>', 'epochs per trial')
-      .option('--set <key=value>', 'fixed recipe fields for every trial', (v: string, p: string[]) => [...p, v], []),
+      .option('--set <key=value>', 'fixed recipe fields for every trial', (v: string, p: string[]) => [...p, v], [])
+      .option('--queue <url>', 'run each trial as a job, N workers running N trials at once: embedded or redis://HOST:PORT (default: $OSTEON_QUEUE)')
+      .option('--detach', 'with a queue: print the job ids and return at once'),
   ).action(
     action<SweepOptions>(async (_args, o) => {
       const workspace = resolveWorkspace(o.workspace);
@@ -58,7 +64,28 @@ export function register(program: Command): void {
       const sweepId = newSweepId();
       log(`sweep ${sweepId}: ${trials.length} trial(s) of ${o.arch}`);
       const rows: TrialRow[] = [];
-      for (const [i, recipe] of recipes.entries()) {
+      const queueUrl = configuredQueue(o.queue);
+      if (queueUrl) {
+        const queue = await openJobQueue({ workspace, url: queueUrl });
+        try {
+          const jobs = await enqueueSweep(queue, { sweepId, project: o.project, trials: recipes.map((recipe, i) => ({ params: trials[i]!, recipe })) });
+          if (o.detach) {
+            printResult(o, { sweep: sweepId, jobs: jobs.map((j) => ({ id: j.id, params: (j.payload as TrainJobPayload).params })) }, () => jobs.map((j) => j.id).join('\n'));
+            return;
+          }
+          log(`enqueued ${jobs.length} trial job(s) on the ${queue.name} queue; following (Ctrl-C stops following, not the jobs)`);
+          const done = await followJobs(queue, jobs.map((j) => j.id), jobEventPrinter(log));
+          for (const [i, job] of done.entries()) {
+            const result = job.result as TrainJobResult | null;
+            rows.push(result
+              ? { id: result.runId, params: trials[i]!, status: result.status, valAuroc: result.best.valAuroc, job: job.id }
+              : { id: null, params: trials[i]!, status: job.status, valAuroc: null, error: job.error ?? undefined, job: job.id });
+          }
+        } finally {
+          await queue.close();
+        }
+      }
+      for (const [i, recipe] of (queueUrl ? [] : recipes).entries()) {
         log(`trial ${i + 1}/${trials.length}: ${Object.entries(trials[i]!).map(([k, v]) => `${k}=${v}`).join(' ')}`);
         try {
           const result = await launchTraining({ workspace, project: o.project, recipe, sweepId, onEvent: trainingProgressPrinter() }).result;

@@ -3,6 +3,7 @@ import { action, withGlobalOptions } from '../command.js';
 import { log, printResult, type GlobalOptions } from '../output.js';
 import { trainingProgressPrinter } from '../train-progress.js';
 import { OsteonError } from '../../errors.js';
+import { configuredQueue, enqueueTraining, followJobs, jobEventPrinter, openJobQueue, type JobInfo, type TrainJobResult } from '../../jobs/index.js';
 import { launchTraining } from '../../train/launch.js';
 import { applyOverrides, DEFAULT_RECIPE, type TrainRecipe } from '../../train/recipe.js';
 import type { TrainRunResult } from '../../train/train-run.js';
@@ -21,6 +22,8 @@ interface TrainOptions extends GlobalOptions {
   freezeEpochs?: string;
   set: string[];
   resume?: string;
+  queue?: string;
+  detach?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -43,7 +46,9 @@ export function register(program: Command): void {
       .option('--init <file>', 'start from a torchvision-keyed checkpoint (.pth or .safetensors)')
       .option('--freeze-epochs <n>', 'train only the classifier head for the first N epochs')
       .option('--set <key=value>', 'override any recipe field, e.g. --set labelSmoothing=0 --set augment.horizontalFlip=0', collect, [])
-      .option('--resume <run>', 'continue a run from its last complete epoch'),
+      .option('--resume <run>', 'continue a run from its last complete epoch')
+      .option('--queue <url>', 'enqueue for workers instead of training here: embedded or redis://HOST:PORT (default: $OSTEON_QUEUE)')
+      .option('--detach', 'with a queue: print the job ids and return at once'),
   ).action(
     action<TrainOptions>(async (_args, o) => {
       const workspace = resolveWorkspace(o.workspace);
@@ -65,6 +70,11 @@ export function register(program: Command): void {
         : (o.arch ?? '').split(',').map((a) => a.trim()).filter(Boolean)
             .map((arch) => ({ recipe: applyOverrides({ ...DEFAULT_RECIPE, arch } as TrainRecipe, overrides) }));
       if (jobs.length === 0) throw new OsteonError('BAD_OPTION', 'Say which architectures to train: --arch mobilenet_v2[,resnet18,...].');
+      const queueUrl = configuredQueue(o.queue);
+      if (queueUrl) {
+        await trainThroughQueue(o, workspace, queueUrl, jobs);
+        return;
+      }
       for (const job of jobs) {
         const launched = launchTraining({ workspace, project: o.project ?? '', ...job, onEvent: trainingProgressPrinter() });
         const interrupt = () => {
@@ -84,4 +94,31 @@ export function register(program: Command): void {
       );
     }),
   );
+}
+
+/** With a queue: one job per architecture, followed until done (or only enqueued with --detach). */
+async function trainThroughQueue(o: TrainOptions, workspace: string, url: string, jobs: Array<{ resume?: string; recipe?: TrainRecipe }>): Promise<void> {
+  const queue = await openJobQueue({ workspace, url });
+  try {
+    const enqueued: JobInfo[] = [];
+    for (const job of jobs) enqueued.push(await enqueueTraining(queue, { project: o.project ?? '', ...job }));
+    if (o.detach) {
+      printResult(o, { jobs: enqueued.map((j) => ({ id: j.id, kind: j.kind, status: j.status })) }, () => enqueued.map((j) => j.id).join('\n'));
+      return;
+    }
+    log(`enqueued ${enqueued.map((j) => j.id).join(', ')} on the ${queue.name} queue; following (Ctrl-C stops following, not the jobs)`);
+    const done = await followJobs(queue, enqueued.map((j) => j.id), jobEventPrinter(log));
+    const failed = done.filter((d) => d.status !== 'completed');
+    const runs = done.filter((d) => d.status === 'completed').map((d) => d.result as TrainJobResult);
+    printResult(o, {
+      runs: runs.map((r) => ({ id: r.runId, arch: r.arch, status: r.status, epochs: r.epochsDone, best: r.best, imagesPerSecond: r.imagesPerSecond, trainSeconds: r.trainSeconds })),
+      jobs: done.map((d) => ({ id: d.id, status: d.status, error: d.error })),
+    }, () => [
+      ...runs.map((r) => `${r.runId}: ${r.status}, best epoch ${r.best.epoch === null ? '-' : r.best.epoch + 1}, val AUROC ${r.best.valAuroc?.toFixed(3) ?? 'n/a'}`),
+      ...failed.map((d) => `job ${d.id}: ${d.status}${d.error ? ` (${d.error})` : ''}`),
+    ].join('\n'));
+    if (failed.length) process.exitCode = 1;
+  } finally {
+    await queue.close();
+  }
 }

@@ -27,6 +27,7 @@ const ALL_STATES: JobType[] = ['waiting', 'active', 'completed', 'failed', 'dela
 export class RedisJobQueue implements JobQueue {
   readonly name = 'redis';
   private events_?: QueueEvents;
+  private eventsConnection?: Redis;
   private readonly listeners = new Set<(event: JobEvent) => void>();
 
   private constructor(
@@ -122,7 +123,8 @@ export class RedisJobQueue implements JobQueue {
 
   private queueEvents(): QueueEvents {
     if (this.events_) return this.events_;
-    const events = new QueueEvents(this.queue.name, { connection: this.connection.duplicate() });
+    this.eventsConnection = this.connection.duplicate();
+    const events = new QueueEvents(this.queue.name, { connection: this.eventsConnection });
     const emit = (event: JobEvent) => {
       for (const listener of this.listeners) listener(event);
     };
@@ -142,6 +144,7 @@ export class RedisJobQueue implements JobQueue {
 
   async close(): Promise<void> {
     await this.events_?.close();
+    this.eventsConnection?.disconnect();
     await this.queue.close();
     this.connection.disconnect();
   }
