@@ -26,7 +26,11 @@ const STATUS_OF_CODE: Record<string, number> = {
 };
 
 export function statusOfCode(code: string): number {
-  return STATUS_OF_CODE[code] ?? (code.endsWith('_NOT_FOUND') ? 404 : code.startsWith('ONNX_') || code.startsWith('MODEL_') ? 500 : 400);
+  const known = STATUS_OF_CODE[code];
+  if (known !== undefined) return known;
+  if (code.endsWith('_NOT_FOUND')) return 404;
+  if (/(_EXISTS|_RUNNING|_BUSY)$/.test(code)) return 409;
+  return code.startsWith('ONNX_') || code.startsWith('MODEL_') ? 500 : 400;
 }
 
 /** Fastify's and its plugins' own errors, by their codes, as the API's codes. */

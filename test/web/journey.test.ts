@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webApi } from '../../src/server/web-routes/index.js';
+import { ApiKeyStore } from '../../src/server/api-keys.js';
+import { startServer, type RunningServer } from '../../src/server/start.js';
+import { webPlugins } from '../../src/server/web-routes/index.js';
 import { syntheticZip } from './synthetic-zip.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -26,7 +26,8 @@ async function shoot(page: Page, name: string): Promise<void> {
  * Each page is photographed into test-artifacts/ and checked at 1280x800 and at phone width.
  */
 describe.skipIf(!fs.existsSync(CHROMIUM))('web UI journey', () => {
-  let app: FastifyInstance;
+  let server: RunningServer;
+  let adminKey: string;
   let browser: Browser;
   let base: string;
   let data: { zip: string; image: string; dir: string };
@@ -37,10 +38,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('web UI journey', () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     data = await syntheticZip({ n: 40, size: 64, seed: 7 });
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'osteon-web-journey-'));
-    app = Fastify();
-    await app.register(webApi({ workspace }));
-    await app.register(fastifyStatic, { root: WEB, prefix: '/' });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    // The real server, keys on: the page must ask for a key before it can do anything.
+    server = await startServer({ workspace, host: '127.0.0.1', port: 0, auth: true, extraPlugins: webPlugins({ workspace }), staticDir: WEB });
+    adminKey = new ApiKeyStore(server.store.db).create({ scope: 'admin', name: 'journey' }).key;
+    base = server.url;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -49,7 +50,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('web UI journey', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
+    await server?.close();
     fs.rmSync(workspace, { recursive: true, force: true });
     fs.rmSync(data.dir, { recursive: true, force: true });
   });
@@ -59,6 +60,11 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('web UI journey', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(base);
+
+    // The server has keys on: the page asks for one, then works with it
+    await page.getByRole('heading', { name: 'This server needs an API key' }).waitFor();
+    await page.getByLabel('API key', { exact: true }).fill(adminKey);
+    await page.getByRole('button', { name: 'Use this key' }).click();
 
     // Projects: create one with the keyboard
     await page.getByRole('heading', { name: 'Projects' }).waitFor();

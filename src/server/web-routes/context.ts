@@ -1,6 +1,6 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { getProject, openStore, type DatasetStore, type Project } from '../../data/index.js';
-import { isOsteonError, OsteonError } from '../../errors.js';
+import { OsteonError } from '../../errors.js';
 
 export interface WebRoutesOptions {
   /** The workspace folder the pages read and write (see `resolveWorkspace`). */
@@ -29,28 +29,6 @@ export class WebContext {
     this.opened?.close();
     this.opened = undefined;
   }
-}
-
-/** The HTTP status of a user error, read from its stable code. */
-export function statusOf(code: string): number {
-  if (/NOT_FOUND$/.test(code)) return 404;
-  if (/EXISTS$|_RUNNING$|_BUSY$/.test(code)) return 409;
-  return 400;
-}
-
-/** Errors as `{error: {code, message}}`: user errors with their code, request validation as BAD_REQUEST, the rest as 500. */
-export function webErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
-  if (isOsteonError(error)) {
-    void reply.status(statusOf(error.code)).send({ error: { code: error.code, message: error.message } });
-    return;
-  }
-  const fastifyError = error as FastifyError;
-  if (fastifyError.validation || (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500)) {
-    void reply.status(fastifyError.statusCode ?? 400).send({ error: { code: fastifyError.code ?? 'BAD_REQUEST', message: fastifyError.message } });
-    return;
-  }
-  request.log.error(error);
-  void reply.status(500).send({ error: { code: 'INTERNAL', message: 'The server failed on this request; its log says why.' } });
 }
 
 /** A positive whole number from a path or query parameter, or BAD_REQUEST naming it. */

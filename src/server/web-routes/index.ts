@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { augmentRoutes } from './augment-routes.js';
 import { compareRoutes } from './compare-routes.js';
-import { WebContext, webErrorHandler, type WebRoutesOptions } from './context.js';
+import { replyWithError } from '../http-errors.js';
+import { WebContext, type WebRoutesOptions } from './context.js';
 import { deployRoutes } from './deploy-routes.js';
 import { imagesRoutes } from './images-routes.js';
 import { projectsRoutes } from './projects-routes.js';
@@ -44,7 +45,7 @@ export function webApi(options: WebRoutesOptions): FastifyPluginAsync {
     });
     const group = (routes: (child: FastifyInstance) => Promise<void>) =>
       app.register(async (child) => {
-        child.setErrorHandler(webErrorHandler);
+        child.setErrorHandler(replyWithError);
         await routes(child);
       });
     await group((child) => projectsRoutes(child, ctx));

@@ -158,6 +158,6 @@ describe('web routes', () => {
     expect(heatmap.format).toBe('png');
     expect(body.heatmap.peak.x).toBeGreaterThanOrEqual(0);
     const garbage = await app.inject({ method: 'POST', url: '/api/predict', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from('not an image') });
-    expect(garbage.statusCode).toBe(400);
+    expect(garbage.statusCode).toBe(415);
   });
 });
