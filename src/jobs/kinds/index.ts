@@ -10,9 +10,12 @@ const settleRun: JobKind['settle'] = (workspace, state, outcome) => {
   const store = openStore(workspace);
   try {
     const run = getRun(store, runId);
-    if (run.status !== 'running' && run.status !== 'queued') return;
-    if (outcome.status === 'retrying') updateRun(store, runId, { status: 'queued', error: outcome.reason });
-    else updateRun(store, runId, { status: outcome.status === 'cancelled' ? 'stopped' : 'failed', error: outcome.reason, finishedAt: new Date().toISOString() });
+    if (outcome.status === 'retrying') {
+      // `stopped` here means a worker stopped it to hand the job back; the retry continues it.
+      if (['running', 'queued', 'stopped'].includes(run.status)) updateRun(store, runId, { status: 'queued', error: outcome.reason });
+    } else if (run.status === 'running' || run.status === 'queued') {
+      updateRun(store, runId, { status: outcome.status === 'cancelled' ? 'stopped' : 'failed', error: outcome.reason, finishedAt: new Date().toISOString() });
+    }
   } finally {
     store.close();
   }
