@@ -5,6 +5,9 @@ import { smoothstep } from './geometry.js';
 
 const deg = Math.PI / 180;
 
+/** Narrowest crack drawn, pixels (a Gaussian sigma): thinner ones vanish in the detector blur. */
+export const MIN_CRACK_WIDTH = 0.35;
+
 /**
  * A break of one bone, in the bone's rest coordinates (u along the axis, v across; see bone.ts).
  * Cut lines split the bone into fragments; each fragment keeps the part of the bone on its side of its cuts
@@ -171,7 +174,9 @@ export function planFracture(
     : type === 'oblique' ? random.sign() * random.uniform(28, 55) * deg
     : type === 'comminuted' ? random.normal(0, 15) * deg
     : random.sign() * random.uniform(0, 40) * deg;
-  const main = cutLine(random, uf, 0, angle, radius, type === 'hairline' ? 0 : random.uniform(0.1, 1.1) * ease);
+  // Gaps and cracks are sized by the bone, not in pixels, so a break looks the same at any image size and
+  // survives the downscaling to a training size as the bone does.
+  const main = cutLine(random, uf, 0, angle, radius, type === 'hairline' ? 0 : radius * random.uniform(0.04, 0.3) * ease);
 
   const moving: 1 | -1 = random.sign() as 1 | -1;
   const fragments: Fragment[] = [];
@@ -187,7 +192,7 @@ export function planFracture(
       line: main,
       vFrom: side > 0 ? edge - across : -edge,
       vTo: side > 0 ? edge : -edge + across,
-      width: random.uniform(0.35, 0.75),
+      width: Math.max(MIN_CRACK_WIDTH, radius * random.uniform(0.1, 0.2)),
       depth: Math.min(0.9, random.uniform(0.3, 0.75) * (1.15 - 0.45 * d)),
     });
     fragments.push({ cuts: [], motion: null });
@@ -222,8 +227,9 @@ export function planFracture(
 
   // The break reaches this far from uf along the axis across the bone's width (both sides).
   const zoneRadius = maxWidthNear(bone, uf, radius * 4) + 1;
-  // 3 px more for the soft edge of a crack.
-  const lineReach = (Math.abs(main.nv) * zoneRadius + jagAmplitude(main) + main.gap + 4.5) / Math.abs(main.nu);
+  // A crack's soft edge reaches 4 widths from its line (see crackFactor), plus a pixel and a half of slack.
+  const crackReach = 4 * cracks.reduce((a, c) => Math.max(a, c.width), MIN_CRACK_WIDTH) + 1.5;
+  const lineReach = (Math.abs(main.nv) * zoneRadius + jagAmplitude(main) + main.gap + crackReach) / Math.abs(main.nu);
   const moves = fragments.some((f) => f.motion !== null);
   const displacement = moves ? shiftAtBreak(fragments, main, radius) : 0;
   const near = Math.max(lineReach, wedgeReach) + radius * random.uniform(0.4, 1.2);
@@ -271,7 +277,7 @@ function planWedge(random: Random, main: CutLine, uf: number, radius: number, mo
   const dirU = moving * Math.cos(beta);
   const dirV = side * Math.sin(beta);
   const line: CutLine = {
-    ...cutLine(random, apexU, apexV, 0, radius, random.uniform(0.2, 0.9)),
+    ...cutLine(random, apexU, apexV, 0, radius, radius * random.uniform(0.07, 0.3)),
     nu: -dirV,
     nv: dirU,
   };

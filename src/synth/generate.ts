@@ -33,7 +33,7 @@ export function generateRadiograph(seed: number, index: number, options: Radiogr
   validateOptions(size, difficulty);
   const label = options.label ?? labelFor(seed, index);
 
-  const scene = buildScene(imageRandom(seed, index, Stream.anatomy), size);
+  const scene = buildScene(imageRandom(seed, index, Stream.anatomy), size, difficulty);
   const exposure = planExposure(imageRandom(seed, index, Stream.exposure), scene, size, difficulty);
   const texture = new TrabecularTexture(imageRandom(seed, index, Stream.texture), 0.5);
   const broken =

@@ -44,8 +44,12 @@ const VIEWS: View[] = [
   { bodyPart: 'foot', boneKind: 'small', weight: 0.15, build: (r) => ({ ...foot(r), bodyPart: 'foot', boneKind: 'small', focus: { x: 0, y: 0.32 }, extent: 1.3 }) },
 ];
 
-/** Picks a view, builds its limb and places it on the detector: rotated, mirrored, zoomed, shifted. */
-export function buildScene(random: Random, size: number): Scene {
+/**
+ * Picks a view, builds its limb and places it on the detector: rotated, mirrored, zoomed, shifted. Easier sets
+ * are closer views (up to twice as close at difficulty 0): bigger bones, fewer of them, and breaks that take
+ * more of the image, so a small network trained on a few hundred images can find them.
+ */
+export function buildScene(random: Random, size: number, difficulty: number): Scene {
   const weights = Object.fromEntries(VIEWS.map((v, i) => [String(i), v.weight])) as Record<string, number>;
   const view = VIEWS[Number(random.weighted(weights))]!;
   const anatomy = view.build(random);
@@ -53,7 +57,8 @@ export function buildScene(random: Random, size: number): Scene {
   const density = random.uniform(0.75, 1.15);
   const patientScale = random.uniform(0.9, 1.12);
 
-  const zoom = (size / anatomy.extent) * random.uniform(0.85, 1.2) * patientScale;
+  const closeUp = 2 - difficulty;
+  const zoom = ((size * closeUp) / anatomy.extent) * random.uniform(0.85, 1.2) * patientScale;
   const rotation = random.normal(0, 10) * deg + (random.chance(0.12) ? random.sign() * 90 * deg : 0);
   const mirror = random.chance(0.5) ? -1 : 1;
   const focus = {
@@ -176,7 +181,8 @@ function nutrientCanal(random: Random, bone: BoneShape): NutrientCanal {
     side: random.sign() as 1 | -1,
     angle: random.uniform(15, 35) * deg,
     length: bone.cortex * random.uniform(2, 3.5) + 1,
-    width: random.uniform(0.35, 0.7),
+    // Sized like a hairline crack of the same bone (see fracture.ts), so it stays as good a mimic at any size.
+    width: Math.max(0.35, bone.shaftRadius * random.uniform(0.1, 0.2)),
     depth: random.uniform(0.25, 0.6),
   };
 }
