@@ -1,0 +1,95 @@
+// The baseline: bench/baselines/torchvision_quality.py (plain torchvision recipe, Debian PyTorch) on the exact
+// files Osteon used; its threshold is chosen here on its val probabilities by the same rule as Osteon's.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chooseThreshold, scoreSample } from '../../src/eval/index.js';
+import type { BenchData, BenchFile } from './dataset.js';
+import type { SideRun } from './types.js';
+
+export const PYTHON = '/usr/bin/python3';
+const SCRIPT = 'bench/baselines/torchvision_quality.py';
+// The allocator settings of Osteon's engine process, so training times compare the engines alone.
+const ALLOCATOR_ENV = {
+  GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296:glibc.malloc.arena_max=1',
+};
+
+export interface PlainSideOptions {
+  workspace: string;
+  data: BenchData;
+  arch: string;
+  seed: number;
+  size: number;
+  epochs: number;
+  threads: number;
+  batchSize: number;
+  /** DataLoader worker processes (Osteon renders batches on one worker thread). */
+  workers: number;
+  minutes?: number;
+}
+
+interface PlainOutput {
+  epochsDone: number;
+  bestEpoch: number | null;
+  bestValAuroc: number | null;
+  trainSeconds: number;
+  stoppedByBudget: boolean;
+  val: Array<{ file: string; fractured: number }>;
+  test: Array<{ file: string; fractured: number }>;
+  torch: string;
+  torchvision: string;
+}
+
+function runPython(specFile: string): Promise<PlainOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [SCRIPT, specFile], { env: { ...process.env, ...ALLOCATOR_ENV }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${SCRIPT} exited with code ${code} (its messages are above).`));
+      else resolve(JSON.parse(stdout) as PlainOutput);
+    });
+  });
+}
+
+/** The probabilities in `files` order, checking the script answered for exactly those files. */
+function aligned(files: BenchFile[], answered: Array<{ file: string; fractured: number }>): number[] {
+  if (answered.length !== files.length || answered.some((a, i) => a.file !== files[i]!.file)) {
+    throw new Error(`${SCRIPT} answered for other files than it was given.`);
+  }
+  return answered.map((a) => a.fractured);
+}
+
+export async function runPlain(options: PlainSideOptions): Promise<SideRun & { versions: string }> {
+  const { data } = options;
+  const dir = path.join(options.workspace, 'plain');
+  fs.mkdirSync(dir, { recursive: true });
+  const specFile = path.join(dir, `${data.projectName}-${options.arch}-${options.size}px-seed${options.seed}.json`);
+  const list = (files: BenchFile[]) => files.map((f) => ({ file: f.file, label: f.label }));
+  fs.writeFileSync(specFile, JSON.stringify({
+    arch: options.arch, size: options.size, epochs: options.epochs, seed: options.seed, threads: options.threads,
+    batchSize: options.batchSize, workers: options.workers, minutes: options.minutes ?? null,
+    train: list(data.files.train), val: list(data.files.val), test: list(data.files.test),
+  }));
+  const started = performance.now();
+  const out = await runPython(specFile);
+  const wallSeconds = (performance.now() - started) / 1000;
+  const val = aligned(data.files.val, out.val);
+  const positiveIndex = 0;
+  const sample = scoreSample(val, data.files.val.map((f) => (f.label === 'fractured' ? 0 : 1)), { positiveIndex });
+  return {
+    side: 'plain',
+    arch: options.arch,
+    seed: options.seed,
+    epochsDone: out.epochsDone,
+    bestEpoch: out.bestEpoch,
+    bestValAuroc: out.bestValAuroc,
+    trainSeconds: out.trainSeconds,
+    wallSeconds,
+    stoppedByBudget: out.stoppedByBudget,
+    threshold: chooseThreshold(sample, { kind: 'youden' }).threshold,
+    testProbabilities: aligned(data.files.test, out.test),
+    versions: `torch ${out.torch}, torchvision ${out.torchvision}`,
+  };
+}

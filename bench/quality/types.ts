@@ -1,0 +1,19 @@
+/** What one training run of either side hands to the scoring: per-file probabilities of `fractured`. */
+export interface SideRun {
+  side: 'osteon' | 'plain';
+  arch: string;
+  seed: number;
+  epochsDone: number;
+  /** Zero-based epoch whose weights are scored (best validation AUROC). */
+  bestEpoch: number | null;
+  bestValAuroc: number | null;
+  /** Seconds in the epoch loops (training and per-epoch validation), without data preparation. */
+  trainSeconds: number;
+  /** Seconds from start to trained model (Osteon: includes building the tensor cache on a first run). */
+  wallSeconds: number;
+  stoppedByBudget: boolean;
+  /** Threshold chosen on val by Youden's J, applied unchanged to test. */
+  threshold: number;
+  /** Test files in the benchmark's file order (BenchData.files.test). */
+  testProbabilities: number[];
+}
