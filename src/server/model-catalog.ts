@@ -1,22 +1,12 @@
+import type { ModelVersion } from '../serve/registry/index.js';
+
+/** A registered model version, as the registry describes it. */
+export type CatalogVersion = ModelVersion;
+
 /**
  * What the server needs of the model registry (src/serve/registry's ModelRegistry satisfies it): the versions,
  * the deployed one, deployment changes, and a cheap stamp that changes when another process deploys.
  */
-export interface CatalogVersion {
-  version: number;
-  runId: string | null;
-  arch: string | null;
-  classes: string[];
-  threshold: number;
-  inputSize: number;
-  sha256: string;
-  bytes: number;
-  createdAt: string;
-  note: string | null;
-  /** Absolute path of the version's model.onnx. */
-  file: string;
-}
-
 export interface ModelCatalog {
   list(): CatalogVersion[];
   get(version: number): CatalogVersion;
