@@ -43,4 +43,37 @@ describe('MicroBatcher', () => {
     expect(performance.now() - start).toBeGreaterThanOrEqual(25);
     expect((await batcher.submit(2)).output).toBe(2);
   });
+
+  it('waits for announced items still on their way, up to the hold time, and not for cancelled ones', async () => {
+    const runs: number[][] = [];
+    const batcher = new MicroBatcher<number, number>(
+      async (items) => {
+        runs.push(items);
+        return items;
+      },
+      { maxBatch: 8, maxWaitMs: 1, maxHoldMs: 150 },
+    );
+    const late = batcher.arrive();
+    const first = batcher.submit(1);
+    await new Promise((r) => setTimeout(r, 40)); // far past maxWaitMs: only the announcement keeps the batch open
+    const second = late.submit(2);
+    expect((await first).batchSize).toBe(2);
+    expect((await second).output).toBe(2);
+    expect(runs).toEqual([[1, 2]]);
+
+    const never = batcher.arrive();
+    const start = performance.now();
+    await batcher.submit(3); // held for `never` until the hold time runs out
+    expect(performance.now() - start).toBeGreaterThanOrEqual(140);
+    never.cancel();
+
+    const dropped = batcher.arrive();
+    const alone = batcher.submit(4);
+    await new Promise((r) => setTimeout(r, 10));
+    const cancelledAt = performance.now();
+    dropped.cancel();
+    await alone;
+    expect(performance.now() - cancelledAt).toBeLessThan(100);
+    expect(runs.map((r) => r.length)).toEqual([2, 1, 1]);
+  });
 });

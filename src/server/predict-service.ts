@@ -1,6 +1,7 @@
 import { OsteonError } from '../errors.js';
 import { decodeImage } from '../imaging/decode.js';
 import { preprocess } from '../imaging/preprocess.js';
+import type { DecodedImage } from '../imaging/types.js';
 import type { ModelHolder } from './served-model.js';
 
 /** What the API answers for one image. */
@@ -37,15 +38,25 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
  */
 export async function predictUpload(holder: ModelHolder, bytes: Uint8Array, settings: PredictSettings): Promise<ApiPrediction> {
   const start = performance.now();
-  const image = await decodeImage(bytes, { maxPixels: settings.maxPixels });
-  const decoded = performance.now();
   const lease = holder.acquire();
   if (!lease) throw noModelDeployed();
   try {
     const { engine, version, batcher } = lease.model;
-    const input = await preprocess(image, engine.model.spec);
+    // Announced before decoding, so a batch forming now waits for this image rather than running without it.
+    const arrival = batcher.arrive();
+    let image: DecodedImage;
+    let input: Float32Array;
+    let decoded: number;
+    try {
+      image = await decodeImage(bytes, { maxPixels: settings.maxPixels });
+      decoded = performance.now();
+      input = await preprocess(image, engine.model.spec);
+    } catch (error) {
+      arrival.cancel();
+      throw error;
+    }
     const preprocessed = performance.now();
-    const { output: prediction, queueMs, runMs, batchSize } = await batcher.submit(input);
+    const { output: prediction, queueMs, runMs, batchSize } = await arrival.submit(input);
     const result: ApiPrediction = {
       label: prediction.label,
       probabilities: prediction.probabilities,
