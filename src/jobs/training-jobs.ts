@@ -1,11 +1,15 @@
 import type { TrainRecipe } from '../train/recipe.js';
 import type { TrainJobPayload } from './kinds/train-job.js';
-import type { JobInfo, JobQueue } from './types.js';
+import type { EnqueueOptions, JobInfo, JobQueue } from './types.js';
 
-/** Enqueues one training run (a new recipe, or `resume` of an existing run). */
-export function enqueueTraining(queue: JobQueue, job: { project: string | number; recipe?: TrainRecipe; resume?: string }): Promise<JobInfo> {
+/** Enqueues one training run (a new recipe, or `resume` of an existing run); `options.group` gathers a launch's runs. */
+export function enqueueTraining(
+  queue: JobQueue,
+  job: { project: string | number; recipe?: TrainRecipe; resume?: string },
+  options: EnqueueOptions = {},
+): Promise<JobInfo> {
   const payload: TrainJobPayload = { ...job, enqueuedAt: new Date().toISOString() };
-  return queue.enqueue('train', payload);
+  return queue.enqueue('train', payload, options);
 }
 
 /** Enqueues each trial of a sweep as its own job, so as many workers as there are run trials at once. */

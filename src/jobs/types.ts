@@ -8,6 +8,11 @@ export interface JobProgress {
   percent: number;
   message: string;
   metrics?: Record<string, unknown>;
+  /**
+   * The kind's own structured account, for pages that draw it (a training job's start, its steps' losses since
+   * the last report, its epochs); readers that do not know it ignore it.
+   */
+  detail?: Record<string, unknown>;
 }
 
 export interface JobInfo {

@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { DEFAULT_DECODE_LIMITS } from '../imaging/types.js';
+import type { JobQueue } from '../jobs/index.js';
 import type { EngineOptions } from '../serve/engine/index.js';
 import { VERSION } from '../version.js';
 import type { ApiKeyStore } from './api-keys.js';
@@ -15,6 +16,7 @@ import { RAW_IMAGE_TYPE_PATTERN, RAW_IMAGE_TYPES } from './image-input.js';
 import type { DeployRun, ModelCatalog } from './model-catalog.js';
 import { RateLimiter } from './rate-limit.js';
 import { healthRoutes } from './routes/health.js';
+import { jobRoutes, type JobRoutesOptions } from './routes/jobs.js';
 import { modelRoutes } from './routes/models.js';
 import { predictRoutes } from './routes/predict.js';
 import { ModelHolder } from './served-model.js';
@@ -43,10 +45,20 @@ export interface ServerOptions {
   watchIntervalMs?: number;
   /** Fastify's logger option (pino); the authorization header is always redacted. Default off. */
   logger?: boolean | Exclude<FastifyServerOptions['logger'], boolean | undefined>;
-  /** Plugins added after the API's routes (the web UI's routes); their routes need a key unless `config.access` says otherwise. */
-  extraPlugins?: FastifyPluginAsync[];
+  /** The job queue the admin routes enqueue to (POST /v1/admin/train, /v1/admin/jobs, ...); none without it. */
+  jobs?: JobRoutesOptions;
+  /**
+   * Plugins added after the API's routes (the web UI's routes), given the server's job queue; their routes need a
+   * key unless `config.access` says otherwise.
+   */
+  extraPlugins?: FastifyPluginAsync<ExtraPluginOptions>[];
   /** A folder served at `/` without a key (the built web UI). */
   staticDir?: string;
+}
+
+/** What `buildServer` hands each of its extra plugins. */
+export interface ExtraPluginOptions {
+  jobs?: JobQueue;
 }
 
 export interface OsteonServer {
@@ -108,12 +120,13 @@ export async function buildServer(options: ServerOptions): Promise<OsteonServer>
   await app.register(healthRoutes, { holder });
   await app.register(predictRoutes, { holder, maxPixels, maxBodyBytes });
   await app.register(modelRoutes, { holder, deployRun: options.deployRun });
+  if (options.jobs) await app.register(jobRoutes, options.jobs);
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.register(publicRoutes(async (scope) => {
     // The page and its assets come from the swagger-ui package, served from here: no CDN.
     await scope.register(fastifySwaggerUi, { routePrefix: '/docs' });
   }));
-  for (const plugin of options.extraPlugins ?? []) await app.register(plugin);
+  for (const plugin of options.extraPlugins ?? []) await app.register(plugin, { jobs: options.jobs?.queue });
   if (options.staticDir) {
     const root = options.staticDir;
     await app.register(publicRoutes(async (scope) => {

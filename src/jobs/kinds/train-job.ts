@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { getProject, openStore } from '../../data/index.js';
 import { OsteonError } from '../../errors.js';
 import { DEFAULT_RECIPE, validateRecipe, type TrainRecipe } from '../../train/recipe.js';
-import { trainRun } from '../../train/train-run.js';
+import { trainRun, type TrainEvent } from '../../train/train-run.js';
 import type { JobContext } from '../registry.js';
 
 export interface TrainJobPayload {
@@ -59,11 +59,24 @@ export default async function runTrainJob(payload: TrainJobPayload, context: Job
   let startEpoch = 0;
   let epochs = payload.recipe?.epochs ?? 1;
   let lastReport = 0;
+  // Every step's loss reaches the progress (the web UI draws the curve from them), a report at most twice a second.
+  let pendingSteps: Array<Omit<Extract<TrainEvent, { type: 'step' }>, 'type' | 'runId' | 'stepsPerEpoch'>> = [];
   const known = (id: string) => {
     if (runId === id && remembered === id) return;
     runId = id;
     context.remember({ runId: id });
   };
+  const flushSteps = (last: Extract<TrainEvent, { type: 'step' }>) => {
+    lastReport = Date.now();
+    const done = last.epoch + last.step / last.stepsPerEpoch;
+    context.progress({
+      percent: (100 * done) / epochs,
+      message: `epoch ${last.epoch + 1}/${epochs} step ${last.step}/${last.stepsPerEpoch}: loss ${last.loss.toFixed(3)}`,
+      detail: { type: 'steps', runId: last.runId, stepsPerEpoch: last.stepsPerEpoch, steps: pendingSteps },
+    });
+    pendingSteps = [];
+  };
+  let lastStep: Extract<TrainEvent, { type: 'step' }> | undefined;
   const result = await trainRun({
     workspace: context.workspace,
     project: payload.project,
@@ -75,21 +88,24 @@ export default async function runTrainJob(payload: TrainJobPayload, context: Job
       if (event.type === 'start') {
         startEpoch = event.startEpoch;
         epochs = event.epochs;
-        context.progress({ percent: (100 * startEpoch) / epochs, message: `run ${event.runId}: ${event.arch}, epoch ${startEpoch + 1}/${epochs}` });
-      } else if (event.type === 'step' && Date.now() - lastReport > 500) {
-        lastReport = Date.now();
-        const done = event.epoch + event.step / event.stepsPerEpoch;
-        context.progress({
-          percent: (100 * done) / epochs,
-          message: `epoch ${event.epoch + 1}/${epochs} step ${event.step}/${event.stepsPerEpoch}: loss ${event.loss.toFixed(3)}`,
-        });
+        context.progress({ percent: (100 * startEpoch) / epochs, message: `run ${event.runId}: ${event.arch}, epoch ${startEpoch + 1}/${epochs}`, detail: { ...event } });
+      } else if (event.type === 'step') {
+        const { type: _type, runId: _run, stepsPerEpoch: _steps, ...step } = event;
+        pendingSteps.push(step);
+        lastStep = event;
+        if (Date.now() - lastReport > 500) flushSteps(event);
       } else if (event.type === 'epoch') {
+        if (pendingSteps.length && lastStep) flushSteps(lastStep);
         const m = event.metrics;
         context.progress({
           percent: (100 * (event.epoch + 1)) / epochs,
           message: `epoch ${event.epoch + 1}/${epochs}: val AUROC ${m.valAuroc?.toFixed(3) ?? 'n/a'}${event.improved ? ' (best)' : ''}`,
           metrics: { epoch: event.epoch, ...m, improved: event.improved },
+          detail: { ...event },
         });
+      } else if (event.type === 'prepare' && (Date.now() - lastReport > 500 || event.done === event.total)) {
+        lastReport = Date.now();
+        context.progress({ percent: 0, message: `preparing data: ${event.stage} ${event.done}/${event.total}`, detail: { ...event } });
       }
     },
   });

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { openJobQueue } from '../../jobs/index.js';
+import type { ExtraPluginOptions } from '../app.js';
 import { augmentRoutes } from './augment-routes.js';
 import { compareRoutes } from './compare-routes.js';
 import { replyWithError } from '../http-errors.js';
@@ -15,27 +17,30 @@ import { VersionEngines } from './version-engines.js';
 
 export type { WebRoutesOptions } from './context.js';
 export { webAssetsDir } from './assets.js';
-export { startTraining, type TrainingJob } from './start-training.js';
-export { TrainingSessions } from './training-sessions.js';
+export { TrainingSessions, type TrainingSession } from './training-sessions.js';
 
 /**
  * The JSON and server-sent-event routes of the web UI, under `/api/`, as Fastify plugins for `buildServer`'s
- * `extraPlugins`. They share one open store, the training sessions and the evaluations held for the compare page;
- * closing the server stops running trainings and frees the loaded models.
+ * `extraPlugins`. They share one open store, the job queue trainings go to and the evaluations held for the
+ * compare page; closing the server frees the loaded models (trainings are jobs: they outlive it).
  */
-export function webPlugins(options: WebRoutesOptions): FastifyPluginAsync[] {
+export function webPlugins(options: WebRoutesOptions): FastifyPluginAsync<ExtraPluginOptions>[] {
   return [webApi(options)];
 }
 
-/** All web routes as one plugin (each route group in its own encapsulated context). */
-export function webApi(options: WebRoutesOptions): FastifyPluginAsync {
-  return async (app: FastifyInstance) => {
+/**
+ * All web routes as one plugin (each route group in its own encapsulated context). Trainings go to the server's job
+ * queue (`jobs`), else to the workspace's embedded queue, opened here: some worker must work it.
+ */
+export function webApi(options: WebRoutesOptions): FastifyPluginAsync<ExtraPluginOptions> {
+  return async (app: FastifyInstance, { jobs }: ExtraPluginOptions) => {
     const ctx = new WebContext(options.workspace);
-    const sessions = new TrainingSessions(options.workspace);
+    const queue = jobs ?? (await openJobQueue({ workspace: options.workspace }));
+    const sessions = new TrainingSessions(queue);
     const evaluations = new RunEvaluations(options.workspace);
     const engines = new VersionEngines();
     app.addHook('onClose', async () => {
-      await sessions.close();
+      if (!jobs) await queue.close();
       await engines.close();
       ctx.close();
     });

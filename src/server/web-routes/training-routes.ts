@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { OsteonError } from '../../errors.js';
 import { architectureInfo, listModels } from '../../nn/registry.js';
 import '../../nn/zoo/index.js';
-import { DEFAULT_AUGMENT, resolveAugment, type AugmentConfig } from '../../pipeline/index.js';
-import { applyOverrides, DEFAULT_RECIPE, type TrainRecipe } from '../../train/recipe.js';
+import { DEFAULT_AUGMENT, type AugmentConfig } from '../../pipeline/index.js';
+import { DEFAULT_RECIPE } from '../../train/recipe.js';
 import { listRuns, runEpochs, getRun } from '../../train/runs.js';
-import { gridTrials, newSweepId, parseGrid, trialRecipes } from '../../train/sweep.js';
+import { eventStreamsOf } from '../sse.js';
+import { planTraining } from '../training-requests.js';
 import type { WebContext } from './context.js';
-import { openEventStream } from './sse.js';
 import type { TrainingSessions } from './training-sessions.js';
 
 interface LaunchBody {
@@ -19,27 +19,13 @@ interface LaunchBody {
   grid?: string;
 }
 
-/** Most runs one launch may queue (a grid grows fast). */
-const MAX_RUNS_PER_LAUNCH = 48;
 
-/** The recipes of a launch: each architecture with the overrides, times the sweep grid when there is one. */
-export function recipesFor(body: LaunchBody): TrainRecipe[] {
-  if (body.archs.length === 0) throw new OsteonError('BAD_REQUEST', 'Choose at least one architecture to train.');
-  const overrides = Object.fromEntries(Object.entries(body.recipe ?? {}).map(([k, v]) => [k, String(v)]));
-  const augment = resolveAugment((body.augment ?? {}) as Parameters<typeof resolveAugment>[0]);
-  const recipes = body.archs.flatMap((arch) => {
-    architectureInfo(arch);
-    const base = applyOverrides({ ...DEFAULT_RECIPE, arch, augment } as TrainRecipe, overrides);
-    return body.grid?.trim() ? trialRecipes(base, gridTrials(parseGrid(body.grid))) : [base];
-  });
-  if (recipes.length > MAX_RUNS_PER_LAUNCH) {
-    throw new OsteonError('BAD_REQUEST', `This launch would train ${recipes.length} runs; narrow the grid or the architectures to at most ${MAX_RUNS_PER_LAUNCH}.`);
-  }
-  return recipes;
-}
-
-/** The training page: architectures, default recipe, launching, live progress over SSE, cancelling, run history. */
+/**
+ * The training page: architectures, default recipe, launching (as jobs on the queue), live progress over SSE,
+ * cancelling, run history.
+ */
 export async function trainingRoutes(app: FastifyInstance, ctx: WebContext, sessions: TrainingSessions): Promise<void> {
+  const openStream = eventStreamsOf(app);
   app.get('/api/architectures', async () => ({
     architectures: listModels().map((name) => {
       const info = architectureInfo(name);
@@ -64,33 +50,29 @@ export async function trainingRoutes(app: FastifyInstance, ctx: WebContext, sess
     },
   }, async (request, reply) => {
     const project = ctx.project(request.params.project);
-    const recipes = recipesFor(request.body);
-    const session = sessions.launch(project.id, recipes, request.body.grid?.trim() ? newSweepId() : null);
+    const { archs, recipe, augment, grid } = request.body;
+    const session = await sessions.launch(project, planTraining({ archs, set: recipe, augment, grid }));
     return reply.status(202).send({ session });
   });
 
   app.get<{ Params: { project: string } }>('/api/projects/:project/trainings', async (request) => {
     const project = ctx.project(request.params.project);
-    return { sessions: sessions.list(project.id) };
+    return { sessions: await sessions.list(project) };
   });
 
-  app.get<{ Params: { id: string } }>('/api/trainings/:id', async (request) => ({ session: sessionOr404(sessions, request.params.id) }));
+  app.get<{ Params: { id: string } }>('/api/trainings/:id', async (request) => ({ session: await sessionOr404(sessions, request.params.id) }));
 
   app.get<{ Params: { id: string } }>('/api/trainings/:id/events', async (request, reply) => {
-    const session = sessionOr404(sessions, request.params.id);
+    const session = await sessionOr404(sessions, request.params.id);
     let unsubscribe = () => {};
-    const stream = openEventStream(request, reply, () => unsubscribe());
+    const stream = openStream(request, reply, () => unsubscribe());
     stream.send('session', session);
-    unsubscribe = sessions.subscribe(session.id, (event) => {
-      stream.send(event.type, event);
-      if (event.type === 'session') stream.end();
-    });
-    if (session.status !== 'running') stream.end();
+    unsubscribe = sessions.follow(session, (event) => stream.send(event.type, event), () => stream.end());
   });
 
   app.post<{ Params: { id: string } }>('/api/trainings/:id/cancel', async (request) => {
-    const session = sessionOr404(sessions, request.params.id);
-    return { cancelling: sessions.cancel(session.id) };
+    const session = await sessionOr404(sessions, request.params.id);
+    return { cancelling: await sessions.cancel(session.id) };
   });
 
   app.get<{ Params: { project: string } }>('/api/projects/:project/runs', async (request) => {
@@ -104,8 +86,8 @@ export async function trainingRoutes(app: FastifyInstance, ctx: WebContext, sess
   });
 }
 
-function sessionOr404(sessions: TrainingSessions, id: string) {
-  const session = sessions.get(id);
-  if (!session) throw new OsteonError('TRAINING_NOT_FOUND', `No training session ${id} in this server; it may have been started before a restart. The runs page lists every run.`);
+async function sessionOr404(sessions: TrainingSessions, id: string) {
+  const session = await sessions.get(id);
+  if (!session) throw new OsteonError('TRAINING_NOT_FOUND', `No training ${id} on this workspace's job queue; \`osteon jobs list\` shows every job.`);
   return session;
 }

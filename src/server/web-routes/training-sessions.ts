@@ -1,152 +1,153 @@
-import crypto from 'node:crypto';
+import { FINISHED, type JobEvent, type JobInfo, type JobQueue, type JobStatus, type TrainJobPayload, type TrainJobResult } from '../../jobs/index.js';
 import type { TrainRecipe } from '../../train/recipe.js';
-import type { TrainEvent } from '../../train/train-run.js';
-import { startTraining as defaultStart, type TrainingJob } from './start-training.js';
-import type { TrainRunOptions } from '../../train/train-run.js';
+import { enqueuePlannedTraining, type PlannedTraining } from '../training-requests.js';
 
 export type SessionStatus = 'running' | 'completed' | 'failed' | 'cancelled';
 
-/** What the training page hears: the runs' own events, plus the session's beginning and end. */
-export type SessionEvent =
-  | TrainEvent
-  | { type: 'run-finished'; runId: string; status: string; error?: string }
-  | { type: 'session'; status: SessionStatus; error?: string };
-
-/** One launch from the training page: one or more recipes (several architectures or a sweep) trained in turn. */
+/**
+ * One launch from the training page: the jobs of one group (several architectures, or a sweep's trials), run by
+ * the queue's workers. Built from the queue each time it is asked for, so it outlives a server restart.
+ */
 export interface TrainingSession {
+  /** The job group (a sweep's id for a sweep). */
   id: string;
   projectId: number;
   status: SessionStatus;
-  recipes: TrainRecipe[];
+  recipes: Array<Pick<TrainRecipe, 'arch' | 'epochs'> & Partial<TrainRecipe>>;
   sweepId: string | null;
-  runs: Array<{ runId: string; arch: string; status: string }>;
+  runs: Array<{ runId: string; arch: string; status: string; jobId: string }>;
+  jobs: Array<{ id: string; status: JobStatus; attempts: number; error: string | null }>;
   error: string | null;
   startedAt: string;
 }
 
-/** Most events a session replays to a page that connects late (steps beyond it are thinned out first). */
-const MAX_EVENTS = 4000;
-/** How long a stop may go unheard (e.g. while a run still builds its tensor cache) before the process is ended. */
-const STOP_GRACE_MS = 15_000;
+/**
+ * What the training page hears, in the shapes of training's own events (`start`, `step`, `epoch`, `prepare`, with
+ * their runId), plus `job` (a job's status changed), `run-finished` and `session` (first and last).
+ */
+export type SessionEvent = { type: string } & Record<string, unknown>;
 
-interface Live {
-  session: TrainingSession;
-  events: SessionEvent[];
-  listeners: Set<(event: SessionEvent) => void>;
-  job: TrainingJob | null;
-  cancelled: boolean;
+const TRAINING_KINDS = ['train', 'sweep-trial'];
+
+const payloadOf = (job: JobInfo) => job.payload as TrainJobPayload;
+
+/** The run a job trains: from its result, else from its last progress report. */
+function runIdOf(job: JobInfo): string | null {
+  const result = job.result as TrainJobResult | null;
+  if (result?.runId) return result.runId;
+  const runId = job.progress?.detail?.runId;
+  return typeof runId === 'string' ? runId : null;
 }
 
-/** The training sessions of this server process and their event streams. */
+/** The run's status as the runs table says it, from the job's. */
+function runStatusOf(job: JobInfo): string {
+  if (job.status === 'completed') return (job.result as TrainJobResult | null)?.status ?? 'completed';
+  return job.status === 'cancelled' ? 'stopped' : job.status;
+}
+
+function sessionOf(id: string, jobs: JobInfo[]): TrainingSession {
+  const first = jobs[0]!;
+  const unfinished = jobs.some((j) => !FINISHED.includes(j.status));
+  const failed = jobs.find((j) => j.status === 'failed');
+  const status: SessionStatus = unfinished ? 'running' : failed ? 'failed' : jobs.some((j) => j.status === 'cancelled') ? 'cancelled' : 'completed';
+  return {
+    id,
+    projectId: Number(payloadOf(first).project),
+    status,
+    recipes: jobs.map((j) => (payloadOf(j).recipe as TrainingSession['recipes'][number] | undefined) ?? { arch: 'resumed run', epochs: 0 }),
+    sweepId: payloadOf(first).sweepId ?? null,
+    runs: jobs.flatMap((j) => {
+      const runId = runIdOf(j);
+      return runId ? [{ runId, arch: payloadOf(j).recipe?.arch ?? '', status: runStatusOf(j), jobId: j.id }] : [];
+    }),
+    jobs: jobs.map((j) => ({ id: j.id, status: j.status, attempts: j.attempts, error: j.error })),
+    error: status === 'failed' ? failed!.error : null,
+    startedAt: first.createdAt,
+  };
+}
+
+/** The training page's launches, as groups of training jobs on the job queue. */
 export class TrainingSessions {
-  private readonly live = new Map<string, Live>();
+  constructor(private readonly queue: JobQueue) {}
 
-  constructor(
-    private readonly workspace: string,
-    private readonly start: (options: TrainRunOptions) => TrainingJob = defaultStart,
-  ) {}
+  async launch(project: { id: number }, planned: PlannedTraining[]): Promise<TrainingSession> {
+    const { group, jobs } = await enqueuePlannedTraining(this.queue, project.id, planned);
+    return sessionOf(group, jobs);
+  }
 
-  launch(projectId: number, recipes: TrainRecipe[], sweepId: string | null = null): TrainingSession {
-    const session: TrainingSession = {
-      id: crypto.randomUUID(), projectId, status: 'running', recipes, sweepId, runs: [], error: null,
-      startedAt: new Date().toISOString(),
+  async get(id: string): Promise<TrainingSession | undefined> {
+    const jobs = (await this.queue.list({ group: id })).filter((j) => TRAINING_KINDS.includes(j.kind));
+    return jobs.length ? sessionOf(id, jobs) : undefined;
+  }
+
+  /** The project's sessions, oldest first: every group of training jobs for it (the CLI's sweeps too). */
+  async list(project: { id: number; name: string }): Promise<TrainingSession[]> {
+    const groups = new Map<string, JobInfo[]>();
+    for (const job of await this.queue.list()) {
+      const target = payloadOf(job)?.project;
+      if (!job.group || !TRAINING_KINDS.includes(job.kind) || (target !== project.id && target !== project.name && target !== String(project.id))) continue;
+      groups.set(job.group, [...(groups.get(job.group) ?? []), job]);
+    }
+    return [...groups].map(([id, jobs]) => sessionOf(id, jobs));
+  }
+
+  /** Cancels the session's unfinished jobs; false when none was left to cancel. */
+  async cancel(id: string): Promise<boolean> {
+    const session = await this.get(id);
+    const open = session?.jobs.filter((j) => !FINISHED.includes(j.status)) ?? [];
+    for (const job of open) await this.queue.cancel(job.id);
+    return open.length > 0;
+  }
+
+  /**
+   * Sends the session's events: what its jobs reported so far (as far as the queue keeps it), then live ones,
+   * ending with `session` once every job has finished. Returns the unsubscribe.
+   */
+  follow(session: TrainingSession, send: (event: SessionEvent) => void, end: () => void): () => void {
+    let ended = false;
+    let chain = Promise.resolve();
+    const later = (work: () => Promise<void>) => {
+      chain = chain.then(work).catch(() => {
+        ended = true;
+        end();
+      });
     };
-    const live: Live = { session, events: [], listeners: new Set(), job: null, cancelled: false };
-    this.live.set(session.id, live);
-    void this.run(live);
-    return session;
-  }
-
-  get(id: string): TrainingSession | undefined {
-    return this.live.get(id)?.session;
-  }
-
-  list(projectId?: number): TrainingSession[] {
-    return [...this.live.values()].map((l) => l.session).filter((s) => projectId === undefined || s.projectId === projectId);
-  }
-
-  /** Replays the session's events so far, then calls `listener` with each new one; returns the unsubscribe. */
-  subscribe(id: string, listener: (event: SessionEvent) => void): () => void {
-    const live = this.live.get(id);
-    if (!live) return () => {};
-    for (const event of live.events) listener(event);
-    live.listeners.add(listener);
-    return () => live.listeners.delete(listener);
-  }
-
-  cancel(id: string): boolean {
-    const live = this.live.get(id);
-    if (!live || live.session.status !== 'running') return false;
-    live.cancelled = true;
-    const job = live.job;
-    if (job) {
-      job.stop();
-      setTimeout(() => {
-        if (live.job === job) job.kill();
-      }, STOP_GRACE_MS).unref();
-    }
-    return true;
-  }
-
-  /** Stops every running session (server shutdown) and waits for their processes. */
-  async close(): Promise<void> {
-    const running = [...this.live.values()].filter((l) => l.session.status === 'running');
-    for (const l of running) {
-      l.cancelled = true;
-      l.job?.kill();
-    }
-    await Promise.all(running.map((l) => l.job?.result.catch(() => undefined)));
-  }
-
-  private emit(live: Live, event: SessionEvent): void {
-    live.events.push(event);
-    if (live.events.length > MAX_EVENTS) {
-      // keep every epoch and log event; drop every other step of the older half
-      const half = live.events.length >> 1;
-      live.events = [...live.events.slice(0, half).filter((e, i) => e.type !== 'step' || i % 2 === 0), ...live.events.slice(half)];
-    }
-    for (const listener of live.listeners) listener(event);
-  }
-
-  private async run(live: Live): Promise<void> {
-    const { session } = live;
-    try {
-      for (const recipe of session.recipes) {
-        if (live.cancelled) break;
-        let runId: string | null = null;
-        const job = this.start({
-          workspace: this.workspace, project: session.projectId, recipe, ...(session.sweepId ? { sweepId: session.sweepId } : {}),
-          onEvent: (event) => {
-            if (event.type === 'start' && runId === null) {
-              runId = event.runId;
-              session.runs.push({ runId, arch: event.arch, status: 'running' });
-            }
-            this.emit(live, event);
-          },
-        });
-        live.job = job;
-        try {
-          const result = await job.result;
-          this.finishRun(live, result.id, result.status);
-        } catch (error) {
-          const message = (error as Error).message;
-          if (runId) this.finishRun(live, runId, live.cancelled ? 'stopped' : 'failed', message);
-          if (!live.cancelled) throw error;
-        } finally {
-          live.job = null;
-        }
+    const finishIfDone = async () => {
+      const now = await this.get(session.id);
+      if (ended || !now || now.status === 'running') return;
+      ended = true;
+      send({ ...now, type: 'session' });
+      end();
+    };
+    const onEvent = (event: JobEvent) => {
+      if (ended) return;
+      if (event.type === 'progress') {
+        for (const e of pageEvents(event.progress.detail)) send(e);
+        return;
       }
-      session.status = live.cancelled ? 'cancelled' : 'completed';
-    } catch (error) {
-      session.status = 'failed';
-      session.error = (error as Error).message;
-    }
-    this.emit(live, { type: 'session', status: session.status, ...(session.error ? { error: session.error } : {}) });
+      send({ type: 'job', jobId: event.jobId, status: event.status, error: event.error ?? null });
+      if (!FINISHED.includes(event.status)) return;
+      later(async () => {
+        const job = await this.queue.get(event.jobId);
+        const runId = runIdOf(job);
+        if (runId && !ended) send({ type: 'run-finished', runId, jobId: job.id, status: runStatusOf(job), ...(job.error ? { error: job.error } : {}) });
+        await finishIfDone();
+      });
+    };
+    const unsubscribe = session.jobs.map((j) => this.queue.events(j.id, onEvent));
+    // A session that finished before (or without) its events being replayed ends too.
+    later(finishIfDone);
+    return () => {
+      ended = true;
+      for (const stop of unsubscribe) stop();
+    };
   }
+}
 
-  private finishRun(live: Live, runId: string, status: string, error?: string): void {
-    const run = live.session.runs.find((r) => r.runId === runId);
-    if (run) run.status = status;
-    this.emit(live, { type: 'run-finished', runId, status, ...(error ? { error } : {}) });
-  }
+/** A training job's progress detail as the page's events: a batch of steps becomes one `step` each. */
+function pageEvents(detail: Record<string, unknown> | undefined): SessionEvent[] {
+  if (!detail || typeof detail.type !== 'string') return [];
+  if (detail.type !== 'steps') return [detail as SessionEvent];
+  const steps = Array.isArray(detail.steps) ? (detail.steps as Array<Record<string, unknown>>) : [];
+  return steps.map((step) => ({ type: 'step', runId: detail.runId, stepsPerEpoch: detail.stepsPerEpoch, ...step }));
 }

@@ -5,11 +5,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticZip } from '../../../test/web/synthetic-zip.js';
+import { startEmbeddedWorker, type JobWorker } from '../../jobs/index.js';
 import { webApi } from './index.js';
 
-/** The web routes on a bare Fastify instance over a fresh workspace, driven as the pages drive them. */
+/**
+ * The web routes on a bare Fastify instance over a fresh workspace, driven as the pages drive them; trainings run
+ * as jobs of the workspace's embedded queue, worked here as `osteon serve` works them.
+ */
 describe('web routes', () => {
   let app: FastifyInstance;
+  let worker: JobWorker;
   let data: { zip: string; image: string; dir: string };
   let workspace: string;
 
@@ -19,9 +24,11 @@ describe('web routes', () => {
     app = Fastify();
     await app.register(webApi({ workspace }));
     await app.ready();
+    worker = startEmbeddedWorker({ workspace, log: () => {} });
   });
 
   afterAll(async () => {
+    await worker?.stop();
     await app?.close();
     fs.rmSync(workspace, { recursive: true, force: true });
     fs.rmSync(data.dir, { recursive: true, force: true });
