@@ -46,6 +46,8 @@ export interface Session {
   status: 'running' | 'completed' | 'failed' | 'cancelled';
   recipes: Array<{ arch: string; epochs: number }>;
   runs: Array<{ runId: string; arch: string; status: string }>;
+  /** The queue's jobs that train the session's runs (`osteon jobs list` shows them too). */
+  jobs: Array<{ id: string; status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'; attempts: number; error: string | null }>;
   error: string | null;
 }
 

@@ -73,6 +73,8 @@ export async function trainingPage(main: HTMLElement, project: Project): Promise
     runArch.clear();
     const total = session.recipes.reduce((sum, r) => sum + r.epochs, 0);
     let doneEpochs = 0;
+    const waiting = session.jobs.filter((j) => j.status === 'queued');
+    if (waiting.length === session.jobs.length) statusLine.textContent = `Queued as job ${waiting.map((j) => j.id).join(', ')}; waiting for a worker…`;
     drawCharts();
     void followEvents(`/api/trainings/${session.id}/events`, (type, data) => {
       const e = data as Record<string, unknown> & { runId: string };
@@ -102,6 +104,10 @@ export async function trainingPage(main: HTMLElement, project: Project): Promise
         progress.value = doneEpochs / Math.max(1, total);
         statusLine.textContent = `${runArch.get(e.runId)}: epoch ${epoch} done, validation AUROC ${fmt(m.valAuroc)}`;
         drawCharts();
+      } else if (type === 'job') {
+        const j = data as { jobId: string; status: string; error: string | null };
+        // A job back in the queue (its server or worker stopped) resumes its run from the last complete epoch.
+        if (j.status === 'queued') statusLine.textContent = `Job ${j.jobId} is queued again${j.error ? ` (${j.error})` : ''}; it resumes from its last complete epoch.`;
       } else if (type === 'run-finished') {
         void loadRuns();
       } else if (type === 'session') {
