@@ -155,6 +155,8 @@ export function chooseFractureType(random: Random, difficulty: number): Fracture
 export interface FracturePlanOptions {
   difficulty: number;
   type?: FractureType;
+  /** Where along the bone (0..1 of its length) the break crosses the axis; random in the shaft if absent. */
+  along?: number;
 }
 
 /** Draws a break of `bone` at a random point of its shaft. */
@@ -167,7 +169,8 @@ export function planFracture(
   const d = options.difficulty;
   const type = options.type ?? chooseFractureType(random, d);
   const ease = 1.25 - d; // larger = more obvious
-  const uf = bone.length * random.uniform(0.22, 0.78);
+  const anywhere = random.uniform(0.22, 0.78);
+  const uf = bone.length * (options.along ?? anywhere);
   const radius = halfWidth(bone, uf);
   const angle =
     type === 'transverse' ? random.normal(0, 6) * deg
@@ -199,7 +202,7 @@ export function planFracture(
   } else {
     if (random.chance(0.95 - 0.5 * d)) {
       // Squared draws: most displacements are small, a few are large.
-      const lateral = random.sign() * 2 * radius * (0.03 + 0.6 * random.next() ** 2) * ease;
+      const lateral = random.sign() * 2 * radius * (0.1 + 0.7 * random.next() ** 2) * ease;
       const axial = radius * random.uniform(-0.45, 0.25) * random.next() * ease;
       const hinge = random.sign() * radius;
       movingMotion = {

@@ -111,10 +111,14 @@ function placeFracture(
   const type = chooseFractureType(random, difficulty);
   let best: { placed: PlacedFracture; score: number } | null = null;
   for (let attempt = 0; attempt < 120; attempt++) {
-    const boneIndex = Number(random.weighted(weights));
+    // The scene's site first (the view is centred toward it), near it next, then any bone that may break.
+    const atSite = attempt < 20;
+    const drawn = Number(random.weighted(weights));
+    const boneIndex = atSite ? scene.site.boneIndex : drawn;
     const bone = scene.bones[boneIndex]!;
+    const along = atSite ? Math.min(0.78, Math.max(0.22, scene.site.along + (attempt === 0 ? 0 : random.uniform(-0.12, 0.12)))) : undefined;
     // A break that changes no pixel at all (a hairline on a tiny image) falls back to a plain one.
-    const fracture = planFracture(random, bone, boneIndex, { difficulty, type: attempt < 60 ? type : 'transverse' });
+    const fracture = planFracture(random, bone, boneIndex, { difficulty, type: attempt < 60 ? type : 'transverse', along });
     const centre = toImage(bone, fracture.breakU, 0);
     if (attempt < 40 && !insideField(exposure.collimation, size, centre.x, centre.y, size * 0.06)) continue;
     const extent = measureBreak(size, bone, fracture, texture, exposure, scene.typicalSoftTissue);

@@ -25,6 +25,11 @@ export interface Scene {
   typicalBone: number;
   /** True when the patient is a child (open growth plates). */
   child: boolean;
+  /**
+   * The site the view is centred toward: a bone and a place along it (0..1 of its length). Drawn alike for
+   * every image, so it tells nothing of the label; a fractured image breaks there when it can.
+   */
+  site: { boneIndex: number; along: number };
 }
 
 interface View {
@@ -50,7 +55,9 @@ const VIEWS: View[] = [
  * more of the image, so a small network trained on a few hundred images can find them.
  */
 export function buildScene(random: Random, size: number, difficulty: number): Scene {
-  const weights = Object.fromEntries(VIEWS.map((v, i) => [String(i), v.weight])) as Record<string, number>;
+  // Hands and feet are full of joints that look like breaks of their small bones: easier sets show fewer.
+  const smallBones = 0.25 + 1.5 * difficulty;
+  const weights = Object.fromEntries(VIEWS.map((v, i) => [String(i), v.weight * (v.boneKind === 'small' ? smallBones : 1)])) as Record<string, number>;
   const view = VIEWS[Number(random.weighted(weights))]!;
   const anatomy = view.build(random);
   const child = random.chance(0.22);
@@ -61,9 +68,16 @@ export function buildScene(random: Random, size: number, difficulty: number): Sc
   const zoom = ((size * closeUp) / anatomy.extent) * random.uniform(0.85, 1.2) * patientScale;
   const rotation = random.normal(0, 10) * deg + (random.chance(0.12) ? random.sign() * 90 * deg : 0);
   const mirror = random.chance(0.5) ? -1 : 1;
+  // Easier sets centre the view on the site, as a radiographer centres on the injury; harder ones show
+  // the whole region with the site anywhere in it.
+  const siteWeights = Object.fromEntries(anatomy.bones.map((b, i) => [String(i), siteWeight(b, view.boneKind)])) as Record<string, number>;
+  const siteBone = Number(random.weighted(siteWeights));
+  const along = random.uniform(0.3, 0.7);
+  const b = anatomy.bones[siteBone]!;
+  const centring = 1 - difficulty;
   const focus = {
-    x: anatomy.focus.x + random.normal(0, 0.05) * anatomy.extent,
-    y: anatomy.focus.y + random.normal(0, 0.05) * anatomy.extent,
+    x: anatomy.focus.x + (b.from.x + (b.to.x - b.from.x) * along - anatomy.focus.x) * centring + random.normal(0, 0.05) * anatomy.extent / closeUp,
+    y: anatomy.focus.y + (b.from.y + (b.to.y - b.from.y) * along - anatomy.focus.y) * centring + random.normal(0, 0.05) * anatomy.extent / closeUp,
   };
   const cos = Math.cos(rotation);
   const sin = Math.sin(rotation);
@@ -106,12 +120,18 @@ export function buildScene(random: Random, size: number, difficulty: number): Sc
     bodyPart: view.bodyPart,
     boneKind: view.boneKind,
     bones,
-    breakWeights: anatomy.bones.map((b) => b.breakWeight * (b.kind === view.boneKind ? 1 : 0.15)),
+    breakWeights: anatomy.bones.map((b) => siteWeight(b, view.boneKind)),
     softTissue,
     typicalSoftTissue: Math.min(2 * main * MU_SOFT, 0.9),
     typicalBone: MU_CORTEX * mainBone * 0.9 * density,
     child,
+    site: { boneIndex: siteBone, along },
   };
+}
+
+/** How likely a bone is to be the site: the view's own kind of bone mostly. */
+function siteWeight(bone: AnatomyBone, viewKind: BoneKind): number {
+  return bone.breakWeight * (bone.kind === viewKind ? 1 : 0.15);
 }
 
 function placeBone(
