@@ -285,11 +285,16 @@ class Model : public Napi::ObjectWrap<Model> {
                              "device \"cuda\" asked for, but this libtorch has no CUDA support or no GPU is visible: "
                              "rebuild Osteon with LIBTORCH_DIR pointing at a CUDA build of libtorch");
     }
+    auto precisionName = stringOr(options, "precision", "fp32");
+    if (precisionName != "fp32" && precisionName != "bf16") {
+      throw Napi::TypeError::New(env, "precision must be \"fp32\" or \"bf16\"");
+    }
     try {
       model_ = std::make_shared<GraphModel>(parseGraph(info[0].As<Napi::Object>()),
                                             torch::Device(deviceName == "cuda" ? torch::kCUDA : torch::kCPU),
                                             boolOr(options, "channelsLast", true),
-                                            static_cast<uint64_t>(numberOr(options, "seed", 0)));
+                                            static_cast<uint64_t>(numberOr(options, "seed", 0)),
+                                            precisionName == "bf16" ? Precision::Bf16 : Precision::Fp32);
     } catch (const Napi::Error&) {
       throw;
     } catch (const std::exception& e) {

@@ -7,6 +7,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "mixed_precision.h"
+
 namespace osteon {
 
 namespace {
@@ -25,8 +27,8 @@ torch::Tensor stochasticDepth(const torch::Tensor& x, double p, bool training) {
 
 }  // namespace
 
-GraphModel::GraphModel(GraphDef def, torch::Device device, bool channelsLast, uint64_t seed)
-    : def_(std::move(def)), device_(device), channelsLast_(channelsLast) {
+GraphModel::GraphModel(GraphDef def, torch::Device device, bool channelsLast, uint64_t seed, Precision precision)
+    : def_(std::move(def)), device_(device), channelsLast_(channelsLast), precision_(precision) {
   for (auto& node : def_.nodes) {
     auto add = [&](const std::string& suffix, std::vector<int64_t> shape, bool isBuffer,
                    torch::ScalarType type = torch::kFloat) {
@@ -137,9 +139,7 @@ torch::Tensor GraphModel::runGraph(const std::vector<torch::Tensor>& params, con
         break;
       case Op::Linear: out = torch::linear(in(0), param(node.weight), param(node.biasIndex)); break;
       case Op::Relu: out = canOverwrite() ? torch::relu_(values[node.inputs[0]]) : torch::relu(in(0)); break;
-      case Op::Relu6:
-        out = canOverwrite() ? torch::hardtanh_(values[node.inputs[0]], 0, 6) : torch::hardtanh(in(0), 0, 6);
-        break;
+      case Op::Relu6: out = relu6(values[node.inputs[0]], canOverwrite()); break;
       case Op::Silu: out = torch::silu(in(0)); break;
       case Op::Sigmoid: out = torch::sigmoid(in(0)); break;
       case Op::MaxPool2d:
@@ -239,7 +239,13 @@ StepResult GraphModel::trainStep(const torch::Tensor& input, const torch::Tensor
   }
   for (auto& group : optimizer_->param_groups()) group.options().set_lr(lr);
   optimizer_->zero_grad();
-  auto logits = forward(input, true, false).first;
+  torch::Tensor logits;
+  {
+    Bf16Autocast autocast(precision_ == Precision::Bf16, device_);
+    logits = forward(input, true, false).first;
+  }
+  // The loss, and everything after it, in float32 whatever the precision of the forward pass.
+  logits = logits.to(torch::kFloat);
   auto targetOnDevice = target.to(device_);
   auto loss = torch::nn::functional::cross_entropy(
       logits, targetOnDevice,

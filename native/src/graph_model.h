@@ -16,6 +16,10 @@ enum class Op {
   GlobalAvgPool, Flatten, Add, Mul, Concat, Dropout, StochasticDepth
 };
 
+// The arithmetic of training steps. Bf16 is autocast: weights, optimizer state and the loss stay float32, while
+// convolutions and matrix products (and the activations between them) run in bfloat16.
+enum class Precision { Fp32, Bf16 };
+
 struct NodeDef {
   std::string name;
   Op op = Op::Input;
@@ -75,12 +79,14 @@ struct GradCheckResult {
 
 class GraphModel {
  public:
-  GraphModel(GraphDef def, torch::Device device, bool channelsLast, uint64_t seed);
+  GraphModel(GraphDef def, torch::Device device, bool channelsLast, uint64_t seed,
+             Precision precision = Precision::Fp32);
 
   // Input is NCHW logical (any memory format). Returns logits and, when asked, the feature map for CAM.
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& input, bool training, bool wantFeatures);
 
-  // One optimisation step. `target` is int64 class indices [N] or float class probabilities [N, classes].
+  // One optimisation step in the model's precision. `target` is int64 class indices [N] or float class
+  // probabilities [N, classes].
   StepResult trainStep(const torch::Tensor& input, const torch::Tensor& target, double lr);
 
   void configureOptimizer(const OptimizerConfig& config);
@@ -96,6 +102,7 @@ class GraphModel {
   std::vector<NamedTensor>& tensors() { return tensors_; }
   const GraphDef& graph() const { return def_; }
   torch::Device device() const { return device_; }
+  Precision precision() const { return precision_; }
   // Converts an NHWC float32 host tensor to the model's device and layout.
   torch::Tensor prepareInput(const torch::Tensor& nhwc) const;
 
@@ -110,6 +117,7 @@ class GraphModel {
   GraphDef def_;
   torch::Device device_;
   bool channelsLast_;
+  Precision precision_;
   std::vector<NamedTensor> tensors_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   OptimizerConfig optimizerConfig_;

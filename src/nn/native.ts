@@ -66,7 +66,7 @@ export interface NativeModel {
 export interface NativeAddon {
   Model: new (
     graph: Graph,
-    options: { device?: 'cpu' | 'cuda'; channelsLast?: boolean; seed?: number },
+    options: { device?: 'cpu' | 'cuda'; channelsLast?: boolean; seed?: number; precision?: 'fp32' | 'bf16' },
   ) => NativeModel;
   setNumThreads(n: number): void;
   getNumThreads(): number;

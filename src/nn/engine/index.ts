@@ -5,6 +5,7 @@ import type { EngineOptions, TrainableModel } from './types.js';
 
 export type { EngineOptions, ImageBatch, Targets, TrainableModel } from './types.js';
 export { ENGINE_PROCESS_ENV } from './protocol.js';
+export { cpuHasNativeBf16, resolvePrecision, BF16_VERIFIED_ARCHITECTURES, type Precision, type PrecisionChoice, type ResolvedPrecision } from './precision.js';
 
 /** A trainable model of the graph, in a child process by default (see EngineOptions.isolation). */
 export function createTrainableModel(graph: Graph, options: EngineOptions = {}): TrainableModel {

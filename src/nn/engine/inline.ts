@@ -35,6 +35,7 @@ export class InlineModel implements TrainableModel {
         device: options.device ?? 'cpu',
         channelsLast: options.channelsLast ?? true,
         seed: options.seed ?? 0,
+        precision: options.precision ?? 'fp32',
       });
     } catch (error) {
       throw engineError(error);

@@ -1,3 +1,4 @@
+import type { Precision } from './precision.js';
 import type { HostTensor, LoadReport, LossConfig, OptimizerConfig, StateDict, StepResult } from '../native.js';
 
 /** A batch of preprocessed images in channels-last order: data.length = n * height * width * channels. */
@@ -18,6 +19,12 @@ export interface EngineOptions {
   channelsLast?: boolean;
   /** Seeds parameter initialisation. */
   seed?: number;
+  /**
+   * Arithmetic of training steps (default fp32). `bf16` is autocast: weights, optimizer state and the loss stay
+   * float32, convolutions and matrix products run in bfloat16. Prediction is float32 either way.
+   * See `resolvePrecision` for choosing one.
+   */
+  precision?: Precision;
 }
 
 /**
