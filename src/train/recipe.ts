@@ -1,4 +1,5 @@
 import { OsteonError } from '../errors.js';
+import type { PrecisionChoice } from '../nn/engine/precision.js';
 import type { AugmentConfig } from '../pipeline/types.js';
 
 /**
@@ -35,6 +36,12 @@ export interface TrainRecipe {
   /** Intra-op threads (default: every core). */
   threads?: number;
   device: 'cpu' | 'cuda';
+  /**
+   * Arithmetic of training steps: `bf16` autocast (weights, optimizer state and loss in fp32), `fp32`, or `auto`
+   * (bf16 where the CPU computes it natively and the architecture is verified in it). A run records the precision
+   * it resolved to, so a resumed run keeps it.
+   */
+  precision: PrecisionChoice;
 }
 
 export const DEFAULT_RECIPE: Omit<TrainRecipe, 'arch'> = {
@@ -56,6 +63,7 @@ export const DEFAULT_RECIPE: Omit<TrainRecipe, 'arch'> = {
   seed: 1,
   augment: {},
   device: 'cpu',
+  precision: 'auto',
 };
 
 const NUMBER_FIELDS = ['size', 'epochs', 'batchSize', 'lr', 'weightDecay', 'momentum', 'warmupEpochs', 'minLrFactor',
@@ -78,6 +86,7 @@ export function validateRecipe(recipe: TrainRecipe): TrainRecipe {
   if (recipe.channels !== 1 && recipe.channels !== 3) fail('channels', '1 or 3');
   if (!['adamw', 'sgd'].includes(recipe.optimizer)) fail('optimizer', '"adamw" or "sgd"');
   if (!['weights', 'sampler', 'none'].includes(recipe.classBalancing)) fail('classBalancing', '"weights", "sampler" or "none"');
+  if (!['auto', 'fp32', 'bf16'].includes(recipe.precision)) fail('precision', '"auto", "fp32" or "bf16"');
   return recipe;
 }
 

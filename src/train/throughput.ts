@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { createModelGraph } from '../nn/registry.js';
-import { createTrainableModel, ENGINE_PROCESS_ENV, type EngineOptions } from '../nn/engine/index.js';
+import { createTrainableModel, ENGINE_PROCESS_ENV, resolvePrecision, type EngineOptions, type PrecisionChoice } from '../nn/engine/index.js';
 import { OsteonError } from '../errors.js';
 import { forkModule } from '../util/fork-module.js';
 import '../nn/zoo/index.js';
@@ -16,6 +16,8 @@ export interface ThroughputOptions {
   threads?: number;
   device?: EngineOptions['device'];
   isolation?: EngineOptions['isolation'];
+  /** Default fp32, so a figure means the same on every machine unless asked otherwise. */
+  precision?: PrecisionChoice;
 }
 
 export interface ThroughputResult {
@@ -24,6 +26,9 @@ export interface ThroughputResult {
   batch: number;
   steps: number;
   threads: number;
+  precision: NonNullable<EngineOptions['precision']>;
+  /** Set when the precision works but is slow on this machine (bf16 without native support). */
+  precisionWarning?: string;
   imagesPerSecond: number;
   secondsPerStep: number;
   peakRssMB: number;
@@ -37,11 +42,13 @@ export async function measureTrainingThroughput(options: ThroughputOptions): Pro
   const channels = options.channels ?? 3;
   const threads = options.threads ?? os.availableParallelism();
   const graph = createModelGraph(options.arch, { inputChannels: channels });
+  const precision = resolvePrecision(options.precision ?? 'fp32', { arch: options.arch, device: options.device });
   const model = createTrainableModel(graph, {
     threads,
     device: options.device,
     isolation: options.isolation,
     seed: 1,
+    precision: precision.precision,
   });
   try {
     const { batch, size } = options;
@@ -60,6 +67,8 @@ export async function measureTrainingThroughput(options: ThroughputOptions): Pro
       batch,
       steps: options.steps,
       threads,
+      precision: precision.precision,
+      ...(precision.warning ? { precisionWarning: precision.warning } : {}),
       imagesPerSecond: (batch * options.steps) / seconds,
       secondsPerStep: seconds / options.steps,
       peakRssMB: Math.round(await model.peakRssMB()),

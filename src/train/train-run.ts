@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getProject, listImages, openStore, type DatasetStore, type Project } from '../data/index.js';
 import { OsteonError } from '../errors.js';
-import { createTrainableModel, type TrainableModel } from '../nn/engine/index.js';
+import { createTrainableModel, resolvePrecision, type ResolvedPrecision, type TrainableModel } from '../nn/engine/index.js';
 import { countParameters, type Graph } from '../nn/ir.js';
 import { createModelGraph } from '../nn/registry.js';
 import { loadSafetensors } from '../nn/safetensors.js';
@@ -58,6 +58,8 @@ export interface TrainRunResult {
   best: { epoch: number | null; valAuroc: number | null };
   imagesPerSecond: number | null;
   trainSeconds: number;
+  /** The arithmetic the run trained in (its recipe's choice, resolved). */
+  precision: ResolvedPrecision['precision'];
 }
 
 /** The images a run uses (the loader's rule), hashed so a run names its exact data. */
@@ -79,12 +81,25 @@ function classWeights(labels: Int32Array, classes: number): number[] {
   return counts.map((c) => (c > 0 ? labels.length / (classes * c) : 0));
 }
 
-async function prepareModel(graph: Graph, recipe: TrainRecipe, runDir: string, state: RunState | undefined, emit: (m: string) => void) {
+/**
+ * The precision a run trains in. A new run resolves its recipe's choice on this machine; a resumed run keeps the
+ * precision recorded in its recipe.json when it began (runs from before the choice existed trained in fp32).
+ */
+function runPrecision(recipe: TrainRecipe, recipeFile: string, resumed: boolean): ResolvedPrecision {
+  if (!resumed) return resolvePrecision(recipe.precision, { arch: recipe.arch, device: recipe.device });
+  const recorded = fs.existsSync(recipeFile) ? (JSON.parse(fs.readFileSync(recipeFile, 'utf8')) as { precisionUsed?: 'fp32' | 'bf16' }).precisionUsed : undefined;
+  return recorded
+    ? resolvePrecision(recorded, { arch: recipe.arch, device: recipe.device })
+    : { precision: 'fp32', reason: 'the run began before precision was recorded' };
+}
+
+async function prepareModel(graph: Graph, recipe: TrainRecipe, precision: ResolvedPrecision, runDir: string, state: RunState | undefined, emit: (m: string) => void) {
   const model = createTrainableModel(graph, {
     isolation: 'inline',
     threads: recipe.threads,
     seed: recipe.seed,
     device: recipe.device,
+    precision: precision.precision,
   });
   await model.configureOptimizer({
     type: recipe.optimizer,
@@ -135,7 +150,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     const resumed = options.resume ? getRun(store, options.resume) : undefined;
     const project = getProject(store, resumed?.projectId ?? options.project);
     if (!resumed && !options.recipe) throw new OsteonError('BAD_OPTION', 'Say what to train (a recipe with an architecture) or which run to resume.');
-    const recipe = validateRecipe(resumed ? resumed.recipe : ({ ...DEFAULT_RECIPE, ...options.recipe } as TrainRecipe));
+    // Runs begun before the precision choice existed have none in their recipe.
+    const recipe = validateRecipe(resumed ? { ...resumed.recipe, precision: resumed.recipe.precision ?? DEFAULT_RECIPE.precision } : ({ ...DEFAULT_RECIPE, ...options.recipe } as TrainRecipe));
     const graph = createModelGraph(recipe.arch, { inputChannels: recipe.channels, numClasses: project.classes.length });
     const spec = preprocessSpecFor(recipe);
     const fingerprint = dataFingerprint(store, project);
@@ -152,17 +168,22 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     runId = id;
     const runDir = path.join(workspacePaths(options.workspace).runs, id);
     fs.mkdirSync(runDir, { recursive: true });
+    const precision = runPrecision(recipe, runFiles(runDir).recipe, resumed !== undefined);
     if (!resumed) {
       createRun(store, {
         id, projectId: project.id, arch: recipe.arch, recipe, dataHash: fingerprint.hash,
         trainImages: fingerprint.train, valImages: fingerprint.val, parameters: countParameters(graph),
         sweepId: options.sweepId ?? null,
       });
-      fs.writeFileSync(runFiles(runDir).recipe, JSON.stringify({ ...recipe, runId: id, project: project.name }, null, 2));
+      fs.writeFileSync(runFiles(runDir).recipe, JSON.stringify({
+        ...recipe, runId: id, project: project.name, precisionUsed: precision.precision, precisionReason: precision.reason,
+      }, null, 2));
     } else {
       updateRun(store, id, { status: 'running', error: null });
     }
     const emit = (message: string) => options.onEvent?.({ type: 'log', runId: id, message });
+    emit(`precision: ${precision.precision} (${precision.reason})`);
+    if (precision.warning) emit(`warning: ${precision.warning}`);
 
     const train = await createBatchLoader({
       workspace: options.workspace, projectId: project.id, split: 'train', spec, batchSize: recipe.batchSize,
@@ -178,7 +199,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     loaders.push(val);
 
     let state = readRunState(runDir);
-    const model = await prepareModel(graph, resolveInit(recipe, options.workspace), runDir, state, emit);
+    const model = await prepareModel(graph, resolveInit(recipe, options.workspace), precision, runDir, state, emit);
     if (recipe.classBalancing === 'weights') {
       await model.configureLoss({ labelSmoothing: recipe.labelSmoothing, classWeights: classWeights(train.labels, project.classes.length) });
     } else {
@@ -259,7 +280,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     await model.dispose();
     return {
       id, arch: recipe.arch, status, epochsDone: state?.epochsDone ?? 0,
-      best: { epoch: best.epoch, valAuroc: best.auroc }, imagesPerSecond, trainSeconds,
+      best: { epoch: best.epoch, valAuroc: best.auroc }, imagesPerSecond, trainSeconds, precision: precision.precision,
     };
   } catch (error) {
     if (runId) {

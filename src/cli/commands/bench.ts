@@ -3,6 +3,7 @@ import { action, withGlobalOptions } from '../command.js';
 import { log, printResult, type GlobalOptions } from '../output.js';
 import { measureInEngineProcess } from '../../train/throughput.js';
 import { OsteonError } from '../../errors.js';
+import type { PrecisionChoice } from '../../nn/engine/index.js';
 
 interface BenchTrainOptions extends GlobalOptions {
   arch: string;
@@ -13,6 +14,7 @@ interface BenchTrainOptions extends GlobalOptions {
   channels: string;
   threads?: string;
   device: 'cpu' | 'cuda';
+  precision: PrecisionChoice;
 }
 
 function positiveInt(value: string, name: string): number {
@@ -34,10 +36,11 @@ export function register(program: Command): void {
       .option('--warmup <n>', 'untimed steps first', '2')
       .option('--channels <n>', 'input channels (1 or 3)', '3')
       .option('--threads <n>', 'intra-op threads (default: all cores)')
-      .option('--device <cpu|cuda>', 'device', 'cpu'),
+      .option('--device <cpu|cuda>', 'device', 'cpu')
+      .option('--precision <auto|fp32|bf16>', 'arithmetic of the training step: bf16 autocast, fp32, or auto (bf16 where the CPU has it natively)', 'fp32'),
   ).action(
     action<BenchTrainOptions>(async (_args, o) => {
-      log(`bench train: ${o.arch} ${o.size}px batch ${o.batch}, ${o.warmup} warm-up + ${o.steps} timed steps`);
+      log(`bench train: ${o.arch} ${o.size}px batch ${o.batch} ${o.precision}, ${o.warmup} warm-up + ${o.steps} timed steps`);
       const result = await measureInEngineProcess({
         arch: o.arch,
         size: positiveInt(o.size, 'size'),
@@ -47,9 +50,11 @@ export function register(program: Command): void {
         channels: positiveInt(o.channels, 'channels') === 1 ? 1 : 3,
         threads: o.threads ? positiveInt(o.threads, 'threads') : undefined,
         device: o.device,
+        precision: o.precision,
       });
+      if (result.precisionWarning) log(`warning: ${result.precisionWarning}`);
       printResult(o, result, () =>
-        `${result.arch} ${result.size}px batch ${result.batch}: ${result.imagesPerSecond.toFixed(1)} img/s ` +
+        `${result.arch} ${result.size}px batch ${result.batch} ${result.precision}: ${result.imagesPerSecond.toFixed(1)} img/s ` +
         `(${(result.secondsPerStep * 1000).toFixed(0)} ms/step, ${result.threads} threads), peak RSS ${result.peakRssMB} MB`,
       );
     }),
