@@ -76,7 +76,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('web UI journey', () => {
     // Dataset: upload the zip, select all, mark ready, split
     await page.getByLabel('Choose files to upload').setInputFiles(data.zip);
     await page.getByText(/radiographs\.zip: 40 imported/).waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.locator('.grid img[src]').count()).toBe(40);
+    await expect.poll(() => page.locator('.grid img[src]').count(), { timeout: 60_000 }).toBe(40);
     await page.getByLabel('Select all on this page').check();
     await page.getByText('40 selected').waitFor();
     await page.getByRole('button', { name: 'Mark ready' }).click();
@@ -86,7 +86,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('web UI journey', () => {
     await page.getByRole('button', { name: 'Split the project' }).click();
     await page.getByText(/Split: \d+ train, \d+ validation, \d+ test; 0 groups cross splits/).waitFor();
     await page.getByRole('combobox', { name: 'Split' }).selectOption('test');
-    await expect.poll(() => page.locator('.grid .tile').count()).toBeLessThan(40);
+    await expect.poll(() => page.locator('.grid .tile').count(), { timeout: 30_000 }).toBeLessThan(40);
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await shoot(page, 'dataset');
 
