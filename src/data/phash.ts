@@ -37,23 +37,19 @@ export function averageGrid(image: GreyImage): Float64Array {
   if (width <= 0 || height <= 0 || pixels.length < width * height) {
     throw new Error(`averageGrid: expected ${width}x${height} pixels, got ${pixels.length}`);
   }
-  const sums = new Float64Array(GRID * GRID);
-  const counts = new Float64Array(GRID * GRID);
-  const column = new Int32Array(width);
-  for (let x = 0; x < width; x++) column[x] = Math.floor((x * GRID) / width);
-  for (let y = 0; y < height; y++) {
-    const base = Math.floor((y * GRID) / height) * GRID;
-    const offset = y * width;
-    for (let x = 0; x < width; x++) {
-      const cell = base + column[x]!;
-      sums[cell]! += pixels[offset + x]!;
-      counts[cell]! += 1;
-    }
-  }
+  const columns = cellStarts(width);
+  const rows = cellStarts(height);
+  // Integer pixels sum exactly in a double (below 2^53) in any order, so summing runs of a row gives the
+  // very values a pixel-by-pixel sum gives; other arrays keep the one-by-one order.
+  const sums =
+    pixels instanceof Uint8Array ? sumCells8(pixels, width, height, columns) :
+    pixels instanceof Uint16Array ? sumCells16(pixels, width, height, columns) :
+    sumCellsInOrder(pixels, width, height, columns);
   for (let y = 0; y < GRID; y++) {
     for (let x = 0; x < GRID; x++) {
       const cell = y * GRID + x;
-      if (counts[cell]! > 0) sums[cell] = sums[cell]! / counts[cell]!;
+      const count = (columns[x + 1]! - columns[x]!) * (rows[y + 1]! - rows[y]!);
+      if (count > 0) sums[cell] = sums[cell]! / count;
       else {
         // Images smaller than the grid leave cells empty: take the pixel the cell's corner falls on.
         const sy = Math.min(height - 1, Math.floor((y * height) / GRID));
@@ -61,6 +57,57 @@ export function averageGrid(image: GreyImage): Float64Array {
         sums[cell] = pixels[sy * width + sx]!;
       }
     }
+  }
+  return sums;
+}
+
+/** `starts[c]` is the first of `size` positions that falls in cell c or later (`floor(i * GRID / size)`). */
+function cellStarts(size: number): Int32Array {
+  const starts = new Int32Array(GRID + 1).fill(size);
+  for (let i = size - 1; i >= 0; i--) starts[Math.floor((i * GRID) / size)] = i;
+  for (let c = GRID - 1; c >= 0; c--) starts[c] = Math.min(starts[c]!, starts[c + 1]!);
+  return starts;
+}
+
+/** Per-cell sums of 8-bit pixels, each row's run per cell summed first (kept monomorphic for speed). */
+function sumCells8(pixels: Uint8Array, width: number, height: number, columns: Int32Array): Float64Array {
+  const sums = new Float64Array(GRID * GRID);
+  for (let y = 0; y < height; y++) {
+    const base = Math.floor((y * GRID) / height) * GRID;
+    const offset = y * width;
+    for (let c = 0; c < GRID; c++) {
+      let sum = 0;
+      for (let x = offset + columns[c]!, end = offset + columns[c + 1]!; x < end; x++) sum += pixels[x]!;
+      sums[base + c]! += sum;
+    }
+  }
+  return sums;
+}
+
+/** `sumCells8` for 16-bit pixels. */
+function sumCells16(pixels: Uint16Array, width: number, height: number, columns: Int32Array): Float64Array {
+  const sums = new Float64Array(GRID * GRID);
+  for (let y = 0; y < height; y++) {
+    const base = Math.floor((y * GRID) / height) * GRID;
+    const offset = y * width;
+    for (let c = 0; c < GRID; c++) {
+      let sum = 0;
+      for (let x = offset + columns[c]!, end = offset + columns[c + 1]!; x < end; x++) sum += pixels[x]!;
+      sums[base + c]! += sum;
+    }
+  }
+  return sums;
+}
+
+/** Per-cell sums adding pixels one by one in raster order (any numbers, e.g. fractional ones). */
+function sumCellsInOrder(pixels: ArrayLike<number>, width: number, height: number, columns: Int32Array): Float64Array {
+  const sums = new Float64Array(GRID * GRID);
+  const column = new Int32Array(width);
+  for (let c = 0; c < GRID; c++) for (let x = columns[c]!; x < columns[c + 1]!; x++) column[x] = c;
+  for (let y = 0; y < height; y++) {
+    const base = Math.floor((y * GRID) / height) * GRID;
+    const offset = y * width;
+    for (let x = 0; x < width; x++) sums[base + column[x]!]! += pixels[offset + x]!;
   }
   return sums;
 }
