@@ -1,6 +1,7 @@
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { OsteonError } from '../errors.js';
 import { tooManyPixels, truncatedImage, unreadableImage } from './errors.js';
+import { readJpegFrame } from './jpeg-header.js';
 import { luma } from './luma.js';
 import { sniffFormat, type ImageFormat } from './sniff.js';
 import type { DecodedImage, DecodeLimits, ImageDecoder } from './types.js';
@@ -49,7 +50,26 @@ function decodeFailure(error: unknown, bytes: Uint8Array, format: ImageFormat): 
   return unreadableImage(format, message);
 }
 
-async function readMetadata(bytes: Uint8Array, format: ImageFormat): Promise<Metadata> {
+/** The header facts that decoding depends on. */
+type Header = Pick<Metadata, 'width' | 'height' | 'pages' | 'depth' | 'channels' | 'hasAlpha'>;
+
+/** Baseline, extended and progressive Huffman-coded JPEG: what the image library reads as 8-bit samples. */
+const PLAIN_JPEG_FRAMES: ReadonlySet<number> = new Set([0xc0, 0xc1, 0xc2]);
+
+/**
+ * A plain 8-bit grey or YCbCr JPEG (nearly every radiograph exported as JPEG) is described by its frame
+ * header alone, read here without a second call into sharp; anything else asks sharp for its metadata.
+ */
+async function readHeader(bytes: Uint8Array, format: ImageFormat): Promise<Header> {
+  if (format === 'jpeg') {
+    const frame = readJpegFrame(bytes);
+    if (
+      frame && frame.precision === 8 && PLAIN_JPEG_FRAMES.has(frame.marker) &&
+      (frame.components === 1 || frame.components === 3) && frame.width > 0 && frame.height > 0
+    ) {
+      return { width: frame.width, height: frame.height, pages: 1, depth: 'uchar', channels: frame.components, hasAlpha: false };
+    }
+  }
   try {
     return await sharp(bytes, { limitInputPixels: false, failOn: FAIL_ON }).metadata();
   } catch (error) {
@@ -79,7 +99,7 @@ export const rasterDecoder: ImageDecoder = {
       const dims = pngDimensions(bytes);
       if (dims && dims.width * dims.height > limits.maxPixels) throw tooManyPixels(dims.width, dims.height, limits.maxPixels);
     }
-    const metadata = await readMetadata(bytes, format);
+    const metadata = await readHeader(bytes, format);
     const width = metadata.width ?? 0;
     const height = metadata.height ?? 0;
     if (width * height > limits.maxPixels) throw tooManyPixels(width, height, limits.maxPixels);
