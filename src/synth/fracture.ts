@@ -179,7 +179,7 @@ export function planFracture(
     : random.sign() * random.uniform(0, 40) * deg;
   // Gaps and cracks are sized by the bone, not in pixels, so a break looks the same at any image size and
   // survives the downscaling to a training size as the bone does.
-  const main = cutLine(random, uf, 0, angle, radius, type === 'hairline' ? 0 : radius * random.uniform(0.04, 0.3) * ease);
+  const main = cutLine(random, uf, 0, angle, radius, type === 'hairline' ? 0 : radius * random.uniform(0.08, 0.4) * ease);
 
   const moving: 1 | -1 = random.sign() as 1 | -1;
   const fragments: Fragment[] = [];
@@ -202,7 +202,7 @@ export function planFracture(
   } else {
     if (random.chance(0.95 - 0.5 * d)) {
       // Squared draws: most displacements are small, a few are large.
-      const lateral = random.sign() * 2 * radius * (0.1 + 0.7 * random.next() ** 2) * ease;
+      const lateral = random.sign() * 2 * radius * (0.2 + 0.8 * random.next() ** 2) * ease;
       const axial = radius * random.uniform(-0.45, 0.25) * random.next() * ease;
       const hinge = random.sign() * radius;
       movingMotion = {

@@ -26,8 +26,8 @@ export interface Scene {
   /** True when the patient is a child (open growth plates). */
   child: boolean;
   /**
-   * The site the view is centred toward: a bone and a place along it (0..1 of its length). Drawn alike for
-   * every image, so it tells nothing of the label; a fractured image breaks there when it can.
+   * The site the view is centred toward: a bone of the view's kind and a place along it (0..1 of its length).
+   * Drawn alike for every image, so it tells nothing of the label; a fractured image breaks there when it can.
    */
   site: { boneIndex: number; along: number };
 }
@@ -70,11 +70,11 @@ export function buildScene(random: Random, size: number, difficulty: number): Sc
   const mirror = random.chance(0.5) ? -1 : 1;
   // Easier sets centre the view on the site, as a radiographer centres on the injury; harder ones show
   // the whole region with the site anywhere in it.
-  const siteWeights = Object.fromEntries(anatomy.bones.map((b, i) => [String(i), siteWeight(b, view.boneKind)])) as Record<string, number>;
+  const siteWeights = Object.fromEntries(anatomy.bones.map((b, i) => [String(i), b.kind === view.boneKind ? b.breakWeight : 0])) as Record<string, number>;
   const siteBone = Number(random.weighted(siteWeights));
   const along = random.uniform(0.3, 0.7);
   const b = anatomy.bones[siteBone]!;
-  const centring = 1 - difficulty;
+  const centring = 1 - difficulty * difficulty;
   const focus = {
     x: anatomy.focus.x + (b.from.x + (b.to.x - b.from.x) * along - anatomy.focus.x) * centring + random.normal(0, 0.05) * anatomy.extent / closeUp,
     y: anatomy.focus.y + (b.from.y + (b.to.y - b.from.y) * along - anatomy.focus.y) * centring + random.normal(0, 0.05) * anatomy.extent / closeUp,
@@ -120,18 +120,13 @@ export function buildScene(random: Random, size: number, difficulty: number): Sc
     bodyPart: view.bodyPart,
     boneKind: view.boneKind,
     bones,
-    breakWeights: anatomy.bones.map((b) => siteWeight(b, view.boneKind)),
+    breakWeights: anatomy.bones.map((b) => b.breakWeight * (b.kind === view.boneKind ? 1 : 0.15)),
     softTissue,
     typicalSoftTissue: Math.min(2 * main * MU_SOFT, 0.9),
     typicalBone: MU_CORTEX * mainBone * 0.9 * density,
     child,
     site: { boneIndex: siteBone, along },
   };
-}
-
-/** How likely a bone is to be the site: the view's own kind of bone mostly. */
-function siteWeight(bone: AnatomyBone, viewKind: BoneKind): number {
-  return bone.breakWeight * (bone.kind === viewKind ? 1 : 0.15);
 }
 
 function placeBone(
