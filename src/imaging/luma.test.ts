@@ -36,8 +36,15 @@ describe('luma', () => {
     expect(Array.from(grey)).toEqual(lumaOf(rgb, 3));
   });
 
-  it('maps grey pixels to themselves', () => {
-    const levels = Array.from({ length: 256 }, (_, v) => v);
-    expect(Array.from(luma(Uint8Array.from(levels.flatMap((v) => [v, v, v])), 3))).toEqual(levels);
+  it('maps grey pixels to their level, as the weighted sum rounds them, at every 8- and 16-bit level', () => {
+    const levels = Array.from({ length: 65536 }, (_, v) => v);
+    expect(lumaOf(levels.flatMap((v) => [v, v, v]), 3)).toEqual(levels);
+    expect(Array.from(luma(Uint16Array.from(levels.flatMap((v) => [v, v, v])), 3))).toEqual(levels);
+    expect(Array.from(luma(Uint8Array.from(levels.slice(0, 256).flatMap((v) => [v, v, v, 255])), 4))).toEqual(levels.slice(0, 256));
+  });
+
+  it('mixes grey and colour pixels in one image', () => {
+    const rgb = Uint8Array.from(samples(3000, 255, 11).flatMap((v, i) => (i % 2 === 0 ? [v, v, v] : [v, 255 - v, (v * 3) % 256])));
+    expect(Array.from(luma(rgb, 3))).toEqual(lumaOf(rgb, 3));
   });
 });

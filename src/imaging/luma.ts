@@ -4,6 +4,7 @@
  */
 export function luma<T extends Uint8Array | Uint16Array>(samples: T, channels: number): T {
   // One loop per array type keeps each loop monomorphic: a shared generic loop ran several times slower.
+  // Radiographs saved in colour are nearly all grey pixels (R = G = B), whose luma is that level exactly.
   if (samples instanceof Uint8Array) return luma8(samples, channels) as T;
   return luma16(samples as Uint16Array, channels) as T;
 }
@@ -12,7 +13,10 @@ function luma8(samples: Uint8Array, channels: number): Uint8Array {
   const count = (samples.length / channels) | 0;
   const grey = new Uint8Array(count);
   for (let i = 0, at = 0; i < count; i++, at += channels) {
-    grey[i] = Math.round(0.299 * samples[at]! + 0.587 * samples[at + 1]! + 0.114 * samples[at + 2]!);
+    const r = samples[at]!;
+    const g = samples[at + 1]!;
+    const b = samples[at + 2]!;
+    grey[i] = r === g && g === b ? r : Math.round(0.299 * r + 0.587 * g + 0.114 * b);
   }
   return grey;
 }
@@ -21,7 +25,10 @@ function luma16(samples: Uint16Array, channels: number): Uint16Array {
   const count = (samples.length / channels) | 0;
   const grey = new Uint16Array(count);
   for (let i = 0, at = 0; i < count; i++, at += channels) {
-    grey[i] = Math.round(0.299 * samples[at]! + 0.587 * samples[at + 1]! + 0.114 * samples[at + 2]!);
+    const r = samples[at]!;
+    const g = samples[at + 1]!;
+    const b = samples[at + 2]!;
+    grey[i] = r === g && g === b ? r : Math.round(0.299 * r + 0.587 * g + 0.114 * b);
   }
   return grey;
 }
