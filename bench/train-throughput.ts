@@ -1,22 +1,31 @@
-// Training throughput: Osteon (`osteon bench train`) against Debian's PyTorch on the same architecture, batch,
-// threads, channels-last and allocator settings, run alternately so both see the same machine state.
-// Usage: npx tsx bench/train-throughput.ts [--archs mobilenet_v2,resnet18] [--size 224] [--batch 32] [--steps 8]
-//        [--rounds 2]      (needs scripts/setup.sh --bench for the PyTorch baseline)
+// Training throughput: Osteon (`osteon bench train`) in fp32 and in bf16 autocast, against Debian's PyTorch in fp32,
+// on the same architecture, batch, threads, channels-last and allocator settings, run alternately so all three
+// see the same machine state.
+// Usage: npx tsx bench/train-throughput.ts [--archs all|mobilenet_v2,resnet18] [--precisions fp32,bf16] [--size 224]
+//        [--batch 32] [--steps 8] [--rounds 2] [--no-pytorch] [--out bench/results/train-throughput.json]
+//        (the PyTorch baseline needs scripts/setup.sh --bench; an architecture's minimum input size overrides --size)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { cpuHasNativeBf16 } from '../src/nn/engine/precision.js';
+import { createModelGraph, listModels } from '../src/nn/registry.js';
+import '../src/nn/zoo/index.js';
 import { describeMachine } from './machine.js';
 
 const { values } = parseArgs({
   options: {
-    archs: { type: 'string', default: 'mobilenet_v2,resnet18' },
+    archs: { type: 'string', default: 'all' },
+    precisions: { type: 'string', default: 'fp32,bf16' },
     size: { type: 'string', default: '224' },
     batch: { type: 'string', default: '32' },
     steps: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '2' },
     threads: { type: 'string', default: String(os.availableParallelism()) },
+    'no-pytorch': { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench/results/train-throughput.json' },
   },
 });
 
@@ -26,46 +35,82 @@ const PYTORCH_ENV = {
   GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296:glibc.malloc.arena_max=1',
 };
 
-function osteon(arch: string): { imagesPerSecond: number; peakRssMB: number } {
+interface Measurement {
+  imagesPerSecond: number;
+  peakRssMB: number;
+}
+
+/** --size, or the architecture's minimum input size where that is larger (Inception v3: 75 px). */
+const sizeOf = (arch: string) => String(Math.max(Number(values.size), createModelGraph(arch).minInputSize));
+
+function osteon(arch: string, precision: string): Measurement {
   const out = execFileSync(
     process.execPath,
-    ['bin/osteon.js', 'bench', 'train', '--json', '--arch', arch, '--size', values.size!, '--batch', values.batch!,
-      '--steps', values.steps!, '--warmup', values.warmup!, '--threads', values.threads!],
+    ['bin/osteon.js', 'bench', 'train', '--json', '--arch', arch, '--size', sizeOf(arch), '--batch', values.batch!,
+      '--steps', values.steps!, '--warmup', values.warmup!, '--threads', values.threads!, '--precision', precision],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
   );
   return JSON.parse(out);
 }
 
-function pytorch(arch: string): { imagesPerSecond: number; peakRssMB: number } {
+function pytorch(arch: string): Measurement {
   const out = execFileSync(
     '/usr/bin/python3',
-    ['bench/baselines/pytorch_train_throughput.py', arch, values.size!, values.batch!, values.steps!, values.warmup!, values.threads!],
+    ['bench/baselines/pytorch_train_throughput.py', arch, sizeOf(arch), values.batch!, values.steps!, values.warmup!, values.threads!],
     { encoding: 'utf8', env: PYTORCH_ENV, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return JSON.parse(out);
 }
 
+function pytorchAvailable(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const speed = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(1)} img/s`);
+const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? 'n/a' : `${(a / b).toFixed(2)}x`);
+
+const archs = values.archs === 'all' ? listModels() : values.archs!.split(',');
+const precisions = values.precisions!.split(',');
+const withPytorch = !values['no-pytorch'] && pytorchAvailable();
+const nativeBf16 = cpuHasNativeBf16();
 
 console.log(`machine: ${describeMachine()}`);
-console.log(`setting: ${values.size}px, batch ${values.batch}, ${values.threads} threads, channels-last, fp32, ` +
-  `${values.warmup} warm-up + ${values.steps} timed steps, ${values.rounds} alternating rounds (median)`);
+console.log(`native bfloat16 (AVX512-BF16 or AMX): ${nativeBf16 ? 'yes' : 'NO: bf16 is emulated here, so its figures say nothing about the target'}`);
+console.log(`setting: ${values.size}px, batch ${values.batch}, ${values.threads} threads, channels-last, ` +
+  `${values.warmup} warm-up + ${values.steps} timed steps, ${values.rounds} alternating rounds (median)` +
+  (withPytorch ? '' : '; PyTorch baseline not installed (scripts/setup.sh --bench) or switched off'));
+console.log(`| architecture | ${precisions.map((p) => `Osteon ${p}`).join(' | ')} | bf16 / fp32 | PyTorch fp32 | Osteon fp32 / PyTorch |`);
+console.log(`|---|${precisions.map(() => '---|').join('')}---|---|---|`);
 const rows = [];
-for (const arch of values.archs!.split(',')) {
-  const ours: number[] = [];
+for (const arch of archs) {
+  const ours: Record<string, number[]> = Object.fromEntries(precisions.map((p) => [p, []]));
   const theirs: number[] = [];
-  let rss = { osteon: 0, pytorch: 0 };
+  const rss: Record<string, number> = {};
   for (let round = 0; round < Number(values.rounds); round++) {
-    const a = osteon(arch);
-    const b = pytorch(arch);
-    ours.push(a.imagesPerSecond);
-    theirs.push(b.imagesPerSecond);
-    rss = { osteon: Math.max(rss.osteon, a.peakRssMB), pytorch: Math.max(rss.pytorch, b.peakRssMB) };
+    for (const precision of precisions) {
+      const m = osteon(arch, precision);
+      ours[precision]!.push(m.imagesPerSecond);
+      rss[precision] = Math.max(rss[precision] ?? 0, m.peakRssMB);
+    }
+    if (withPytorch) {
+      const m = pytorch(arch);
+      theirs.push(m.imagesPerSecond);
+      rss.pytorch = Math.max(rss.pytorch ?? 0, m.peakRssMB);
+    }
   }
-  const row = { arch, osteon: median(ours), pytorch: median(theirs), ratio: median(ours) / median(theirs), rss };
+  const osteonSpeed = Object.fromEntries(precisions.map((p) => [p, median(ours[p]!)]));
+  const row = { arch, size: Number(sizeOf(arch)), osteon: osteonSpeed, pytorchFp32: withPytorch ? median(theirs) : undefined, rss };
   rows.push(row);
-  console.log(`| ${arch} | ${row.osteon.toFixed(1)} img/s | ${row.pytorch.toFixed(1)} img/s | ${row.ratio.toFixed(2)}x | ` +
-    `${rss.osteon} MB | ${rss.pytorch} MB |`);
+  console.log(`| ${arch}${sizeOf(arch) === values.size ? '' : ` (${sizeOf(arch)} px)`} | ${precisions.map((p) => speed(osteonSpeed[p])).join(' | ')} | ${ratio(osteonSpeed.bf16, osteonSpeed.fp32)} | ` +
+    `${speed(row.pytorchFp32)} | ${ratio(osteonSpeed.fp32, row.pytorchFp32)} |`);
+  // Written after every architecture, so a long run stopped part-way keeps what it measured.
+  fs.mkdirSync(path.dirname(values.out!), { recursive: true });
+  fs.writeFileSync(values.out!,
+    JSON.stringify({ machine: describeMachine(), nativeBf16, values, pytorch: withPytorch, rows }, null, 2));
 }
-fs.mkdirSync('bench/results', { recursive: true });
-fs.writeFileSync('bench/results/train-throughput.json', JSON.stringify({ machine: describeMachine(), values, rows }, null, 2));
