@@ -359,10 +359,12 @@ describe('documentation, web UI and shutdown', () => {
   });
 
   it('finishes requests in flight when it closes', async () => {
-    const { app: closing } = await buildServer({ catalog: ModelRegistry.open(ws.workspace), keys: ws.keys, engine: { threads: 1 }, batchWaitMs: 300 });
+    const { app: closing, holder } = await buildServer({ catalog: ModelRegistry.open(ws.workspace), keys: ws.keys, engine: { threads: 1 }, batchWaitMs: 300 });
     const url = await closing.listen({ host: '127.0.0.1', port: 0 });
     const inFlight = fetch(`${url}/v1/predict`, { method: 'POST', headers: { ...bearer(ws.predictKey), 'content-type': 'image/png' }, body: fs.readFileSync(ws.images[0]!) });
-    await new Promise((r) => setTimeout(r, 100)); // the request now waits in the micro-batcher
+    // Close only once the request holds the model (on a loaded machine it may take a while to get there); it then
+    // waits 300 ms in the micro-batcher.
+    await expect.poll(() => holder.current?.busy ?? 0, { timeout: 30_000, interval: 5 }).toBeGreaterThan(0);
     const closed = closing.close();
     const response = await inFlight;
     expect(response.status).toBe(200);
