@@ -9,9 +9,10 @@ export type PrecisionChoice = Precision | 'auto';
 export const PRECISION_CHOICES: readonly PrecisionChoice[] = ['auto', 'fp32', 'bf16'];
 
 /**
- * Architectures whose bf16 training has been checked against fp32 (every zoo architecture takes bf16 steps with
- * finite losses, and the zoo is made of batch-normalised convnets of the kind trained in bf16 at scale). `auto`
- * keeps any other architecture in fp32 until it is checked.
+ * Architectures `auto` may train in bf16: each takes bf16 steps with finite losses, its ops' gradients stay close to
+ * fp32's, and all are batch-normalised convnets of the kind trained in bf16 at scale. Their accuracy under bf16 on
+ * real radiographs is still to be measured on a CPU with native bfloat16 (BENCHMARKS.md, Mixed precision); `auto`
+ * keeps any other architecture in fp32.
  */
 export const BF16_VERIFIED_ARCHITECTURES: ReadonlySet<string> = new Set([
   'densenet121', 'efficientnet_b0', 'efficientnet_b1', 'googlenet', 'inception_v3', 'mobilenet_v2', 'resnet18',
