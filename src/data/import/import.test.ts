@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,6 +69,25 @@ describe('importPath', () => {
     expect(report.unreadable.find((u) => u.file.endsWith('empty.png'))!.reason).toMatch(/empty/i);
     expect(report.unreadable.find((u) => u.file.endsWith('text.png'))!.reason).toMatch(/not a supported image/i);
     expect(listImages(store, project.id)[0]!.label).toBeNull();
+  });
+
+  it('reports a file whose blob cannot be written, stores no row for it, and imports it once the blob store is writable', async () => {
+    const project = createProject(store, 'p');
+    const blocked = await syntheticImage(15);
+    put('x/blocked.png', blocked);
+    put('x/fine.png', await syntheticImage(16));
+    // A plain file where the blob's folder must go makes the write fail for real.
+    const sha = createHash('sha256').update(blocked).digest('hex');
+    const folder = path.join(dir, 'ws', 'blobs', sha.slice(0, 2));
+    fs.writeFileSync(folder, 'in the way');
+    const report = await importPath(store, project, path.join(dir, 'src'));
+    expect(report.imported).toBe(1);
+    expect(report.unreadable).toEqual([{ file: path.join(dir, 'src/x/blocked.png'), reason: expect.stringMatching(/EEXIST|ENOTDIR/) }]);
+    expect(listImages(store, project.id).map((i) => i.originalName)).toEqual(['fine.png']);
+    fs.rmSync(folder);
+    const again = await importPath(store, project, path.join(dir, 'src'));
+    expect(again).toMatchObject({ imported: 1, alreadyPresent: 1, unreadable: [] });
+    expect(fs.readFileSync(path.join(folder, sha.slice(2)))).toEqual(blocked);
   });
 
   it('imports a CSV manifest with quoted fields, patients and splits, paths relative to the CSV', async () => {
