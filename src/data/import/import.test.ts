@@ -71,6 +71,27 @@ describe('importPath', () => {
     expect(listImages(store, project.id)[0]!.label).toBeNull();
   });
 
+  it('decoding threads store the same rows as the main thread, and their errors keep the decoder\'s reason', async () => {
+    put('x/a.png', await syntheticImage(21));
+    put('x/b.jpg', await syntheticImage(22, 'jpeg'));
+    put('x/truncated.png', (await syntheticImage(23)).subarray(0, 200));
+    put('x/text.png', 'this is not an image at all');
+    const rowsOf = (projectId: number) =>
+      listImages(store, projectId).map(({ sha256, phash, width, height, format, bits }) => ({ sha256, phash, width, height, format, bits })).sort((p, q) => p.sha256.localeCompare(q.sha256));
+    const reasonsOf = (unreadable: Array<{ file: string; reason: string }>) => unreadable.map((u) => [path.basename(u.file), u.reason]).sort();
+    const inline = createProject(store, 'inline');
+    const threaded = createProject(store, 'threaded');
+    const onMain = await importPath(store, inline, path.join(dir, 'src'), { threads: 0 });
+    const onThreads = await importPath(store, threaded, path.join(dir, 'src'), { threads: 2 });
+    expect(onThreads.imported).toBe(2);
+    expect(rowsOf(threaded.id)).toEqual(rowsOf(inline.id));
+    expect(reasonsOf(onThreads.unreadable)).toEqual(reasonsOf(onMain.unreadable));
+    expect(reasonsOf(onThreads.unreadable)).toEqual([
+      ['text.png', expect.stringMatching(/not a supported image/i)],
+      ['truncated.png', expect.stringMatching(/truncated/i)],
+    ]);
+  });
+
   it('reports a file whose blob cannot be written, stores no row for it, and imports it once the blob store is writable', async () => {
     const project = createProject(store, 'p');
     const blocked = await syntheticImage(15);

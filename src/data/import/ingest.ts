@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { decodeImage } from '../../imaging/decode.js';
 import type { DecodeLimits } from '../../imaging/types.js';
-import { perceptualHash } from '../phash.js';
 import type { DatasetStore } from '../store.js';
 import type { Project, Radiograph, Split } from '../types.js';
 import type { ImportEntry, Rejected } from './entries.js';
+import { createFingerprinter, THREADED_IMPORT_MIN_FILES } from './fingerprinter.js';
 import { classFromName, readFolders, splitFromName } from './layout.js';
 import { forEachLimited } from './pool.js';
 
@@ -14,6 +13,11 @@ export interface ImportOptions {
   label?: string;
   /** Files decoded at once (default: 2 per core). */
   concurrency?: number;
+  /**
+   * Threads that decode and hash beside the main thread; 0 decodes on the main thread. Default: one per
+   * core for imports of THREADED_IMPORT_MIN_FILES files or more, 0 below.
+   */
+  threads?: number;
   decodeLimits?: Partial<DecodeLimits>;
 }
 
@@ -111,52 +115,57 @@ export async function ingestEntries(
   };
 
   const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism() * 2);
-  await forEachLimited(entries, concurrency, async (entry) => {
-    try {
-      const bytes = await entry.read();
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      if (seen.has(sha256) || existing.get(project.id, sha256)) {
-        report.alreadyPresent++;
-        return;
+  const threads = options.threads ?? (entries.length >= THREADED_IMPORT_MIN_FILES ? os.availableParallelism() : 0);
+  const fingerprinter = createFingerprinter(threads);
+  try {
+    await forEachLimited(entries, concurrency, async (entry) => {
+      try {
+        const bytes = await entry.read();
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        if (seen.has(sha256) || existing.get(project.id, sha256)) {
+          report.alreadyPresent++;
+          return;
+        }
+        seen.add(sha256);
+        const image = await fingerprinter.fingerprint(bytes, options.decodeLimits);
+        // The blob is written while the next files decode; its row waits for it in `commit`.
+        const stored = store.blobs.put(sha256, bytes).then(
+          () => null,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        );
+        const folders = readFolders(entry.relativePath, project.classes);
+        const meta = image.metadata;
+        const row: PendingRow = {
+          sha256,
+          phash: image.phash,
+          width: image.width,
+          height: image.height,
+          format: image.format,
+          bits: image.bitsStored,
+          byteSize: bytes.length,
+          sourcePath: entry.sourcePath,
+          originalName: entry.relativePath.split('/').pop() ?? entry.relativePath,
+          folder: folders.folder,
+          patientId: entry.patientId ?? meta.patientId ?? null,
+          studyUid: meta.studyInstanceUid ?? null,
+          bodyPart: meta.bodyPart ?? null,
+          view: meta.view ?? null,
+          label: labelOf(entry, folders.label),
+          sourceSplit: entry.split !== undefined ? splitFromName(entry.split) : folders.split,
+          warnings: image.warnings,
+        };
+        pending.push({ row, stored });
+        if (pending.length >= BATCH) await commit();
+      } catch (error) {
+        report.unreadable.push({ file: entry.sourcePath, reason: error instanceof Error ? error.message : String(error) });
+      } finally {
+        done++;
+        onProgress?.({ done, total: entries.length, file: entry.sourcePath });
       }
-      seen.add(sha256);
-      const image = await decodeImage(bytes, options.decodeLimits);
-      const phash = perceptualHash(image);
-      // The blob is written while the next files decode; its row waits for it in `commit`.
-      const stored = store.blobs.put(sha256, bytes).then(
-        () => null,
-        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-      );
-      const folders = readFolders(entry.relativePath, project.classes);
-      const meta = image.metadata;
-      const row: PendingRow = {
-        sha256,
-        phash,
-        width: image.width,
-        height: image.height,
-        format: image.format,
-        bits: image.bitsStored,
-        byteSize: bytes.length,
-        sourcePath: entry.sourcePath,
-        originalName: entry.relativePath.split('/').pop() ?? entry.relativePath,
-        folder: folders.folder,
-        patientId: entry.patientId ?? meta.patientId ?? null,
-        studyUid: meta.studyInstanceUid ?? null,
-        bodyPart: meta.bodyPart ?? null,
-        view: meta.view ?? null,
-        label: labelOf(entry, folders.label),
-        sourceSplit: entry.split !== undefined ? splitFromName(entry.split) : folders.split,
-        warnings: image.warnings,
-      };
-      pending.push({ row, stored });
-      if (pending.length >= BATCH) await commit();
-    } catch (error) {
-      report.unreadable.push({ file: entry.sourcePath, reason: error instanceof Error ? error.message : String(error) });
-    } finally {
-      done++;
-      onProgress?.({ done, total: entries.length, file: entry.sourcePath });
-    }
-  });
+    });
+  } finally {
+    await fingerprinter.close();
+  }
   await commit();
   return report;
 }
