@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { listModels } from '../src/nn/registry.js';
+import { listTorchvisionModels } from '../src/nn/registry.js';
 import '../src/nn/zoo/index.js';
 import { DEFAULT_RECIPE } from '../src/train/recipe.js';
 import { describeMachine } from './machine.js';
@@ -21,7 +21,8 @@ import type { SideRun } from './quality/types.js';
 
 const { values } = parseArgs({
   options: {
-    archs: { type: 'string', default: listModels().join(',') },
+    // Every architecture with a torchvision counterpart: the plain recipe is written with torchvision.
+    archs: { type: 'string', default: listTorchvisionModels().join(',') },
     size: { type: 'string', default: String(DEFAULT_RECIPE.size) },
     epochs: { type: 'string', default: String(DEFAULT_RECIPE.epochs) },
     seeds: { type: 'string', default: '1,2,3' },

@@ -24,7 +24,7 @@ export function findDuplicateGroups(images: HashedImage[], minCorrelation = DEFA
   const indexed = images.map((_, i) => i).filter((i) => vectors[i]!.some((v) => v !== 0));
   const packed = new Float32Array(indexed.length * HASH_LENGTH);
   indexed.forEach((i, k) => packed.set(vectors[i]!, k * HASH_LENGTH));
-  const tree = new VpTree(indexed.length, (a, b) => unitDistance(packed, a, b));
+  const tree = new VpTree(indexed.length, (a, b) => packedDistance(packed, a, b));
   const radius = distanceForCorrelation(minCorrelation);
   const sets = new UnionFind(indexed.length);
   for (let i = 0; i < indexed.length; i++) for (const j of tree.within(i, radius)) sets.union(i, j);
@@ -35,7 +35,7 @@ export function findDuplicateGroups(images: HashedImage[], minCorrelation = DEFA
 }
 
 /** Distance between two unit vectors stored side by side: sqrt(2 - 2 * dot). */
-function unitDistance(packed: Float32Array, a: number, b: number): number {
+function packedDistance(packed: Float32Array, a: number, b: number): number {
   const oa = a * HASH_LENGTH;
   const ob = b * HASH_LENGTH;
   let dot = 0;

@@ -14,6 +14,7 @@
  * into a metric (Euclidean distance between the unit-length vectors, sqrt(2 - 2 * correlation)), so
  * metric-space indexes (src/data/vp-tree.ts) find neighbours without comparing every pair.
  */
+import { unitDistance } from '../util/unit-distance.js';
 
 const GRID = 64;
 const RINGS = 16;
@@ -202,22 +203,9 @@ export function hashVector(hex: string): Float32Array {
   return vector;
 }
 
-/** Distance between unit vectors: sqrt(2 - 2 * correlation), 0 for identical images; a blank image is far from all. */
-export function vectorDistance(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  if (na === 0 || nb === 0) return 2;
-  return Math.sqrt(Math.max(0, 2 - 2 * dot));
-}
-
+/** Distance between two hashes: 0 for identical images; a blank image is far from all (see unitDistance). */
 export function hashDistance(a: string, b: string): number {
-  return vectorDistance(hashVector(a), hashVector(b));
+  return unitDistance(hashVector(a), hashVector(b));
 }
 
 /** The distance below which two images count as near-duplicates, from a correlation threshold. */

@@ -13,6 +13,11 @@ export interface ArchitectureInfo {
   /** Family used for globbing and display, e.g. `efficientnet`. */
   family: string;
   description: string;
+  /**
+   * `torchvision`: the same modules, state_dict keys and arithmetic as torchvision's model of this name, so its
+   * checkpoints load and the plain PyTorch recipe can be compared with it; `osteon`: defined here alone.
+   */
+  origin: 'torchvision' | 'osteon';
   create: (options: Required<ArchitectureOptions>) => Graph;
 }
 
@@ -33,6 +38,11 @@ function globToRegExp(pattern: string): RegExp {
 export function listModels(pattern = '*'): string[] {
   const re = globToRegExp(pattern);
   return [...registry.keys()].filter((name) => re.test(name)).sort();
+}
+
+/** The architectures that mirror a torchvision model (see ArchitectureInfo.origin), sorted. */
+export function listTorchvisionModels(pattern = '*'): string[] {
+  return listModels(pattern).filter((name) => registry.get(name)!.origin === 'torchvision');
 }
 
 export function architectureInfo(name: string): ArchitectureInfo {

@@ -3,7 +3,7 @@ import { action, withGlobalOptions } from '../command.js';
 import { printResult, type GlobalOptions } from '../output.js';
 import { ProgressBar } from '../progress.js';
 import { OsteonError } from '../../errors.js';
-import { writeSyntheticDataset } from '../../synth/index.js';
+import { DEFAULT_DIFFICULTY, writeSyntheticDataset } from '../../synth/index.js';
 
 interface SynthOptions extends GlobalOptions {
   out?: string;
@@ -23,7 +23,7 @@ export function register(program: Command): void {
       .option('--n <count>', 'number of images, half of them fractured', '400')
       .option('--size <pixels>', 'square image side', '256')
       .option('--seed <k>', 'same seed, same images', '1')
-      .option('--difficulty <0..1>', '0 obvious breaks, 1 subtle ones', '0.5')
+      .option('--difficulty <0..1>', '0 obvious breaks, 1 subtle ones', String(DEFAULT_DIFFICULTY))
       .option('--flat', 'write out/{fractured,normal}/ without train/val/test folders'),
   ).action(
     action<SynthOptions>(async (_args, options) => {

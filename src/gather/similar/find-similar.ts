@@ -5,7 +5,8 @@ import type { DatasetStore } from '../../data/store.js';
 import type { Radiograph } from '../../data/types.js';
 import { decodeImage } from '../../imaging/decode.js';
 import type { DecodedImage } from '../../imaging/types.js';
-import { unitDistance, type ImageEmbedder } from './embedder.js';
+import { unitDistance } from '../../util/unit-distance.js';
+import type { ImageEmbedder } from './embedder.js';
 import { imagesWithoutEmbedding, loadEmbeddings, saveEmbeddings } from './embedding-store.js';
 import { PerceptualEmbedder } from './perceptual-embedder.js';
 

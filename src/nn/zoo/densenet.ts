@@ -48,6 +48,7 @@ export function densenet121({ numClasses, inputChannels }: Required<Architecture
 registerArchitecture({
   name: 'densenet121',
   family: 'densenet',
+  origin: 'torchvision',
   description: 'DenseNet-121: densely connected blocks (the backbone of CheXNet)',
   create: densenet121,
 });

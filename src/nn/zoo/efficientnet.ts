@@ -94,6 +94,7 @@ function efficientnet(arch: string, widthMult: number, depthMult: number, defaul
 registerArchitecture({
   name: 'efficientnet_b0',
   family: 'efficientnet',
+  origin: 'torchvision',
   description: 'EfficientNet-B0: MBConv blocks with squeeze-excitation',
   create: efficientnet('efficientnet_b0', 1.0, 1.0, 224),
 });
@@ -101,6 +102,7 @@ registerArchitecture({
 registerArchitecture({
   name: 'efficientnet_b1',
   family: 'efficientnet',
+  origin: 'torchvision',
   // B1 is B0 deepened by 1.1 and designed for 240 px inputs (torchvision's crop size for its weights).
   description: 'EfficientNet-B1: B0 scaled 1.1x deeper, for 240 px inputs',
   create: efficientnet('efficientnet_b1', 1.0, 1.1, 240),

@@ -53,6 +53,7 @@ export function googlenet({ numClasses, inputChannels }: Required<ArchitectureOp
 registerArchitecture({
   name: 'googlenet',
   family: 'inception',
+  origin: 'torchvision',
   description: 'GoogLeNet (Inception v1) without the auxiliary classifiers',
   create: googlenet,
 });

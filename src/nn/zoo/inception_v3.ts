@@ -104,6 +104,7 @@ export function inceptionV3({ numClasses, inputChannels }: Required<Architecture
 registerArchitecture({
   name: 'inception_v3',
   family: 'inception',
+  origin: 'torchvision',
   description: 'Inception v3 without the auxiliary classifier, for 299 px inputs',
   create: inceptionV3,
 });

@@ -6,3 +6,4 @@ import './efficientnet.js';
 import './densenet.js';
 import './inception_v3.js';
 import './googlenet.js';
+import './small_cnn.js';

@@ -44,6 +44,7 @@ export function mobilenetV2({ numClasses, inputChannels }: Required<Architecture
 registerArchitecture({
   name: 'mobilenet_v2',
   family: 'mobilenet',
+  origin: 'torchvision',
   description: 'MobileNetV2 1.0: inverted residuals, light and fast',
   create: mobilenetV2,
 });

@@ -54,6 +54,7 @@ function resnet(arch: string, kind: BlockKind, layers: readonly number[]) {
 registerArchitecture({
   name: 'resnet18',
   family: 'resnet',
+  origin: 'torchvision',
   description: 'ResNet-18: basic residual blocks, a robust baseline',
   create: resnet('resnet18', 'basic', [2, 2, 2, 2]),
 });
@@ -61,6 +62,7 @@ registerArchitecture({
 registerArchitecture({
   name: 'resnet50',
   family: 'resnet',
+  origin: 'torchvision',
   description: 'ResNet-50 (v1.5): bottleneck residual blocks',
   create: resnet('resnet50', 'bottleneck', [3, 4, 6, 3]),
 });

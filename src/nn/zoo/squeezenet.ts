@@ -46,6 +46,7 @@ export function squeezenet1_1({ numClasses, inputChannels }: Required<Architectu
 registerArchitecture({
   name: 'squeezenet1_1',
   family: 'squeezenet',
+  origin: 'torchvision',
   description: 'SqueezeNet 1.1: fire modules and a 1x1-conv classifier, the smallest',
   create: squeezenet1_1,
 });

@@ -1,5 +1,5 @@
 /**
- * Runs every zoo graph on torchvision's weights with PyTorch and compares it with torchvision's own forward
+ * Runs every zoo graph that mirrors a torchvision model on torchvision's weights with PyTorch and compares it with torchvision's own forward
  * pass: the names, shapes and hyperparameters tested in zoo.test.ts could all be right while a branch is
  * wired to the wrong value. Needs Debian's PyTorch (`scripts/setup.sh --bench`); skipped without it.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createModelGraph, listModels } from '../registry.js';
+import { createModelGraph, listTorchvisionModels } from '../registry.js';
 import './index.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -30,7 +30,7 @@ describe.skipIf(!hasTorchvision)('zoo graphs compute what torchvision computes',
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('gives the same logits and feature map for every architecture', () => {
-    const archs = listModels();
+    const archs = listTorchvisionModels();
     for (const arch of archs) writeFileSync(join(dir, `${arch}.json`), JSON.stringify(createModelGraph(arch)));
     const run = spawnSync(PYTHON, [SCRIPT, '--check', dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
     expect(run.status, run.stderr).toBe(0);

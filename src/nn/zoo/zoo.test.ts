@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { countParameters, graphParameters, validateGraph, type Graph, type GraphNode } from '../ir.js';
-import { createModelGraph, listModels } from '../registry.js';
+import { architectureInfo, createModelGraph, listModels, listTorchvisionModels } from '../registry.js';
 import { inferShapes } from '../shapes.js';
 import './index.js';
 
@@ -34,8 +34,10 @@ const nodeNamed = (graph: Graph, name: string): GraphNode | undefined => graph.n
 const MODULE_OPS = new Set(['conv2d', 'batchnorm2d', 'linear', 'dropout', 'stochastic_depth']);
 
 describe('model zoo registry', () => {
-  it('registers every architecture', () => {
-    expect(listModels()).toEqual([...ARCHS].sort());
+  it('registers every architecture, and says which mirror torchvision', () => {
+    expect(listTorchvisionModels()).toEqual([...ARCHS].sort());
+    expect(listModels()).toEqual([...ARCHS, 'small_cnn'].sort());
+    expect(architectureInfo('small_cnn').origin).toBe('osteon');
   });
 
   it('globs architecture names', () => {
@@ -109,5 +111,21 @@ describe('squeezenet1_1 head', () => {
       n.name === 'classifier.1' && n.op === 'conv2d' ? { ...n, attrs: { ...n.attrs, kernel: [3, 3] as [number, number] } } : n,
     );
     expect(() => validateGraph({ ...graph, nodes })).toThrow(/must be a linear node or a 1x1 conv2d/);
+  });
+});
+
+describe('small_cnn', () => {
+  it('has four conv-BN-ReLU stages of 16-128 channels, each halving the resolution, and a linear head', () => {
+    const graph = createModelGraph('small_cnn', { numClasses: 2, inputChannels: 3 });
+    expect(() => validateGraph(graph)).not.toThrow();
+    // conv weights (no bias) + BN weight and bias per stage, then the 128 -> 2 linear layer with bias.
+    const stages = [[3, 16], [16, 32], [32, 64], [64, 128]];
+    const expected = stages.reduce((sum, [cin, cout]) => sum + cin! * cout! * 9 + 2 * cout!, 0) + 128 * 2 + 2;
+    expect(countParameters(graph)).toBe(expected);
+    const shapes = inferShapes(graph, 64);
+    expect(shapes.get(graph.featureMap)).toEqual([1, 128, 4, 4]);
+    expect(shapes.get(graph.output)).toEqual([1, 2]);
+    expect(nodeNamed(graph, graph.head)?.op).toBe('linear');
+    expect(graph.defaultInputSize).toBe(64);
   });
 });
