@@ -295,7 +295,7 @@ describe('models and deployment', () => {
     const other = ModelRegistry.open(ws.workspace); // another process's view: only the files are shared
     const payload = fs.readFileSync(ws.images[2]!);
     const engines = await Promise.all([v1, v2].map((v) => InferenceEngine.load(v.file, { threads: 1 })));
-    const [p1, p2] = await Promise.all(engines.map(async (e) => (await predictReport(e, [ws.images[2]!]))[0] as { probabilities: { fractured: number } }));
+    const [p1, p2] = await Promise.all(engines.map(async (e) => (await predictReport(e, [ws.images[2]!]))[0] as unknown as { probabilities: { fractured: number } }));
     await Promise.all(engines.map((e) => e.release()));
     expect(Math.abs(p1!.probabilities.fractured - p2!.probabilities.fractured)).toBeGreaterThan(1e-4);
 
@@ -348,7 +348,9 @@ describe('documentation, web UI and shutdown', () => {
     fs.writeFileSync(path.join(site, 'index.html'), '<h1>Osteon</h1>');
     const ui = await server({
       staticDir: site,
-      extraPlugins: [async (scope) => scope.get('/v1/ui/whoami', async (request) => ({ key: request.apiKey?.id }))],
+      extraPlugins: [async (scope) => {
+        scope.get('/v1/ui/whoami', async (request) => ({ key: request.apiKey?.id }));
+      }],
     });
     const index = await ui.inject({ method: 'GET', url: '/' });
     expect(index.statusCode).toBe(200);

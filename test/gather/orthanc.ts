@@ -119,7 +119,7 @@ export class TestOrthanc {
     const answer = await fetch(`${this.restUrl}/instances`, {
       method: 'POST',
       headers: { authorization: this.authorization, 'content-type': 'application/dicom' },
-      body: bytes,
+      body: new Uint8Array(bytes),
     });
     if (!answer.ok) throw new Error(`Orthanc refused the upload: ${answer.status} ${await answer.text()}`);
     return ((await answer.json()) as { ID: string }).ID;

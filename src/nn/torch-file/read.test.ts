@@ -29,7 +29,7 @@ function expectTensors(state: StateDict, file: string): void {
   for (const [name, tensor] of Object.entries(want)) {
     const got = state[name]!;
     expect({ name, shape: got.shape, dtype: got.dtype }).toEqual({ name, shape: tensor.shape, dtype: tensor.dtype });
-    const values = tensor.dtype === 'int64' ? Array.from(got.data, String) : Array.from(got.data);
+    const values = got.data instanceof BigInt64Array ? Array.from(got.data, String) : Array.from(got.data);
     const wanted = tensor.values.map((v) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v));
     expect(values, name).toEqual(wanted);
   }

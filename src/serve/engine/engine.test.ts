@@ -186,7 +186,7 @@ describe('InferenceEngine on a plain ONNX classifier', () => {
     const [a] = await rgb.predictImages([image]);
     const [b] = await bgr.predictImages([image]);
     // Expected scores by hand: the model averages each channel, then weighs them.
-    const level = image.pixels.reduce((s, v) => s + v / 255, 0) / 256;
+    const level = Array.from(image.pixels).reduce((s, v) => s + v / 255, 0) / 256;
     const channel = (m: number, s: number) => (level - m) / s;
     const w = (i: number) => (i % 2 === 0 ? 3 : -2) + i * 0.1;
     const score = (ms: number[], ss: number[], row: number) => [0, 1, 2].reduce((t, c) => t + w(row * 3 + c) * channel(ms[c]!, ss[c]!), 0);
