@@ -123,6 +123,10 @@ GraphDef parseGraph(const Napi::Object& g) {
   def.inputChannels = static_cast<int64_t>(numberOr(g, "inputChannels", 3));
   def.numClasses = static_cast<int64_t>(numberOr(g, "numClasses", 2));
   def.minInputSize = static_cast<int64_t>(numberOr(g, "minInputSize", 1));
+  def.convInit = stringOr(g, "convInit", "fan-out-normal");
+  if (def.convInit != "fan-out-normal" && def.convInit != "fan-in-uniform") {
+    throw Napi::TypeError::New(env, "graph.convInit must be fan-out-normal or fan-in-uniform, got " + def.convInit);
+  }
   if (!g.Get("nodes").IsArray()) throw Napi::TypeError::New(env, "graph.nodes must be an array");
   auto nodes = g.Get("nodes").As<Napi::Array>();
   std::map<std::string, int> index;

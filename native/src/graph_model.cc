@@ -65,7 +65,8 @@ GraphModel::GraphModel(GraphDef def, torch::Device device, bool channelsLast, ui
 }
 
 void GraphModel::initialise(uint64_t seed) {
-  // torchvision's schemes: Kaiming-normal (fan_out) convolutions, unit batch norm, small uniform linear layers.
+  // torchvision's schemes: Kaiming convolutions (normal over fan-out, or uniform over fan-in: GraphDef.convInit),
+  // unit batch norm, small uniform linear layers.
   torch::NoGradGuard noGrad;
   auto generator = at::detail::createCPUGenerator(seed);
   for (size_t i = 0; i < def_.nodes.size(); ++i) {
@@ -81,8 +82,13 @@ void GraphModel::initialise(uint64_t seed) {
           if (node.biasIndex >= 0) tensors_[node.biasIndex].tensor.fill_(0.5);
           break;
         }
-        double fanOut = static_cast<double>(node.outChannels / node.groups) * node.kernel[0] * node.kernel[1];
-        w.normal_(0, std::sqrt(2.0 / fanOut), generator);
+        double receptive = static_cast<double>(node.kernel[0] * node.kernel[1]);
+        if (def_.convInit == "fan-in-uniform") {
+          double bound = std::sqrt(6.0 / (static_cast<double>(node.inChannels / node.groups) * receptive));
+          w.uniform_(-bound, bound, generator);
+        } else {
+          w.normal_(0, std::sqrt(2.0 / (static_cast<double>(node.outChannels / node.groups) * receptive)), generator);
+        }
         break;
       }
       case Op::BatchNorm2d:

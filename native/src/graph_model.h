@@ -45,6 +45,8 @@ struct GraphDef {
   int64_t inputChannels = 3, numClasses = 2, minInputSize = 32;
   std::vector<NodeDef> nodes;
   int input = 0, output = 0, featureMap = 0, head = 0;
+  // "fan-out-normal" or "fan-in-uniform" (see Graph.convInit)
+  std::string convInit = "fan-out-normal";
 };
 
 struct NamedTensor {

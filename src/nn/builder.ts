@@ -158,6 +158,7 @@ export class GraphBuilder {
     head: string;
     defaultInputSize: number;
     minInputSize: number;
+    convInit?: Graph['convInit'];
   }): Graph {
     const graph: Graph = {
       arch: this.arch,

@@ -110,6 +110,13 @@ export interface Graph {
    * ReLU(head(featureMap)) itself, the map whose spatial mean is the logit.
    */
   head: string;
+  /**
+   * How convolutions start when trained from scratch, as torchvision initialises the architecture:
+   * `fan-out-normal` (Kaiming normal over fan-out; the default: ResNet, MobileNet, EfficientNet) or
+   * `fan-in-uniform` (Kaiming uniform over fan-in: SqueezeNet, whose BN-free fire modules otherwise start
+   * with activations several times too large and a classifier map already below its ReLU).
+   */
+  convInit?: 'fan-out-normal' | 'fan-in-uniform';
 }
 
 export interface ParameterShape {

@@ -40,7 +40,7 @@ export function squeezenet1_1({ numClasses, inputChannels }: Required<Architectu
   const head = b.conv('classifier.1', dropped, numClasses, 1, { padding: 0, bias: true });
   const classMap = b.relu('classifier.2', head);
   const logits = b.flatten('flatten', b.globalAvgPool('classifier.3', classMap));
-  return b.build({ output: logits, featureMap, head, defaultInputSize: 224, minInputSize: 17 });
+  return b.build({ output: logits, featureMap, head, defaultInputSize: 224, minInputSize: 17, convInit: 'fan-in-uniform' });
 }
 
 registerArchitecture({
