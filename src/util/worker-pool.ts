@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parentPort, Worker } from 'node:worker_threads';
 import { OsteonError } from '../errors.js';
+import { siblingModule } from './sibling-module.js';
 
 /** A request as it travels to a worker thread, tagged so its reply finds its caller. */
 interface Envelope<Request> {
@@ -23,10 +23,10 @@ interface Waiter<Result> {
  * bootstrap that registers tsx inside the thread first (Node 20 does not apply `--import` hooks to a
  * worker's entry module).
  */
-export function startWorker(moduleUrl: URL, workerData?: unknown): Worker {
-  const compiled = fileURLToPath(moduleUrl).replace(/\.ts$/, '.js');
-  if (fs.existsSync(compiled)) return new Worker(compiled, { workerData });
-  const source = pathToFileURL(compiled.replace(/\.js$/, '.ts')).href;
+function startWorker(moduleUrl: URL, workerData?: unknown): Worker {
+  const { file, compiled } = siblingModule(moduleUrl);
+  if (compiled) return new Worker(file, { workerData });
+  const source = pathToFileURL(file).href;
   // require.resolve finds the CommonJS build; its ES module sibling is the one that registers ESM hooks.
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); })`;
@@ -69,19 +69,15 @@ export class WorkerPool<Request, Result> {
     });
   }
 
-  get size(): number {
-    return this.threads.length;
-  }
-
-  /** Runs one request; `transfer` lists buffers handed over to the thread instead of copied. */
-  run(request: Request, transfer: ArrayBuffer[] = []): Promise<Result> {
+  /** Runs one request; its buffers are copied to the thread. */
+  run(request: Request): Promise<Result> {
     if (this.closed) return Promise.reject(new Error(`${this.what} is closed`));
     const target = this.threads.reduce((best, t) => (t.pending.size < best.pending.size ? t : best));
     if (target.failure) return Promise.reject(target.failure);
     const job = this.nextJob++;
     return new Promise((resolve, reject) => {
       target.pending.set(job, { resolve, reject });
-      target.worker.postMessage({ job, request } satisfies Envelope<Request>, transfer);
+      target.worker.postMessage({ job, request } satisfies Envelope<Request>);
     });
   }
 
