@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { resizeGrey } from '../imaging/resize.js';
-import type { DecodedImage, PreprocessSpec } from '../imaging/types.js';
+import type { DecodedImage } from '../imaging/types.js';
 import { classMap, fitWithin, mapOverImage, peakOf } from './cam.js';
 import { camOverlayPng, turbo } from './cam-overlay.js';
 import { inputPlacement } from './placement.js';

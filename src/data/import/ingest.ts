@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type { DecodeLimits } from '../../imaging/types.js';
 import type { DatasetStore } from '../store.js';
-import type { Project, Radiograph, Split } from '../types.js';
+import type { Project, Radiograph } from '../types.js';
 import type { ImportEntry, Rejected } from './entries.js';
 import { createFingerprinter, THREADED_IMPORT_MIN_FILES } from './fingerprinter.js';
 import { classFromName, readFolders, splitFromName } from './layout.js';
