@@ -1,5 +1,6 @@
 import type { Graph } from './ir.js';
 import { OsteonError } from '../errors.js';
+import type { TrainRecipe } from '../train/recipe.js';
 
 export interface ArchitectureOptions {
   /** Number of output classes (default 2: fractured, normal). */
@@ -18,6 +19,11 @@ export interface ArchitectureInfo {
    * checkpoints load and the plain PyTorch recipe can be compared with it; `osteon`: defined here alone.
    */
   origin: 'torchvision' | 'osteon';
+  /**
+   * Where this architecture's default training recipe differs from the common one, and why (measured): the
+   * recipe a user gets by naming the architecture, before their own overrides.
+   */
+  recipe?: Readonly<Partial<Omit<TrainRecipe, 'arch'>>>;
   create: (options: Required<ArchitectureOptions>) => Graph;
 }
 

@@ -4,7 +4,7 @@ import { enqueueSweep, enqueueTraining, type JobInfo, type JobQueue } from '../j
 import { architectureInfo } from '../nn/registry.js';
 import '../nn/zoo/index.js';
 import { resolveAugment, type AugmentConfig } from '../pipeline/index.js';
-import { applyOverrides, DEFAULT_RECIPE, type TrainRecipe } from '../train/recipe.js';
+import { applyOverrides, defaultRecipe, type TrainRecipe } from '../train/recipe.js';
 import { newRunId } from '../train/runs.js';
 import { gridTrials, newSweepId, parseGrid, randomTrials } from '../train/sweep.js';
 
@@ -45,7 +45,7 @@ export function planTraining(request: TrainingRequest): PlannedTraining[] {
     : null;
   const planned = request.archs.flatMap((arch): PlannedTraining[] => {
     architectureInfo(arch);
-    const base = applyOverrides({ ...DEFAULT_RECIPE, arch, augment } as TrainRecipe, overrides);
+    const base = applyOverrides({ ...defaultRecipe(arch), augment }, overrides);
     return trials ? trials.map((params) => ({ recipe: applyOverrides(base, params), params })) : [{ recipe: base }];
   });
   if (planned.length > MAX_RUNS_PER_REQUEST) {

@@ -1,4 +1,6 @@
 import { OsteonError } from '../errors.js';
+import { architectureInfo } from '../nn/registry.js';
+import '../nn/zoo/index.js';
 import type { PrecisionChoice } from '../nn/engine/precision.js';
 import type { AugmentConfig } from '../pipeline/types.js';
 
@@ -65,6 +67,15 @@ export const DEFAULT_RECIPE: Omit<TrainRecipe, 'arch'> = {
   device: 'cpu',
   precision: 'auto',
 };
+
+/**
+ * The default recipe of one architecture: the common defaults with the architecture's own adjustments
+ * (ArchitectureInfo.recipe). Every caller that starts a recipe from an architecture's name starts here.
+ */
+export function defaultRecipe(arch: string): TrainRecipe {
+  const adjustments = architectureInfo(arch).recipe ?? {};
+  return { ...structuredClone(DEFAULT_RECIPE), ...structuredClone(adjustments), arch } as TrainRecipe;
+}
 
 const NUMBER_FIELDS = ['size', 'epochs', 'batchSize', 'lr', 'weightDecay', 'momentum', 'warmupEpochs', 'minLrFactor',
   'labelSmoothing', 'patience', 'freezeEpochs', 'seed', 'threads'] as const;

@@ -1,5 +1,5 @@
 import { DEFAULT_AUGMENT } from '../pipeline/augment/config.js';
-import { DEFAULT_RECIPE, type TrainRecipe } from './recipe.js';
+import { defaultRecipe, type TrainRecipe } from './recipe.js';
 
 /**
  * Minutes of training from scratch on small images (the demo, the synthetic learnability check): a higher
@@ -9,7 +9,7 @@ import { DEFAULT_RECIPE, type TrainRecipe } from './recipe.js';
  */
 export function shortTrainingRecipe(fields: Pick<TrainRecipe, 'arch' | 'size' | 'epochs'> & Partial<TrainRecipe>): TrainRecipe {
   return {
-    ...DEFAULT_RECIPE,
+    ...defaultRecipe(fields.arch),
     lr: 2e-3,
     weightDecay: 1e-4,
     labelSmoothing: 0,

@@ -16,7 +16,7 @@ import { workspacePaths } from '../util/workspace.js';
 import { VERSION } from '../version.js';
 import { readRunState, runFiles, saveEpochCheckpoint, type RunState } from './checkpoint.js';
 import { preprocessSpecFor } from './preprocess-spec.js';
-import { DEFAULT_RECIPE, validateRecipe, type TrainRecipe } from './recipe.js';
+import { defaultRecipe, DEFAULT_RECIPE, validateRecipe, type TrainRecipe } from './recipe.js';
 import { createRun, getRun, newRunId, recordEpoch, updateRun } from './runs.js';
 import { learningRateAt } from './schedule.js';
 import { scoreValidation, type ValidationScores } from './validate.js';
@@ -151,7 +151,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     const project = getProject(store, resumed?.projectId ?? options.project);
     if (!resumed && !options.recipe) throw new OsteonError('BAD_OPTION', 'Say what to train (a recipe with an architecture) or which run to resume.');
     // Runs begun before the precision choice existed have none in their recipe.
-    const recipe = validateRecipe(resumed ? { ...resumed.recipe, precision: resumed.recipe.precision ?? DEFAULT_RECIPE.precision } : ({ ...DEFAULT_RECIPE, ...options.recipe } as TrainRecipe));
+    const recipe = validateRecipe(resumed ? { ...resumed.recipe, precision: resumed.recipe.precision ?? DEFAULT_RECIPE.precision } : ({ ...defaultRecipe(options.recipe!.arch), ...options.recipe } as TrainRecipe));
     const graph = createModelGraph(recipe.arch, { inputChannels: recipe.channels, numClasses: project.classes.length });
     const spec = preprocessSpecFor(recipe);
     const fingerprint = dataFingerprint(store, project);

@@ -122,7 +122,7 @@ describe('the job queue over HTTP', () => {
     const launched = await call(working, 'POST', '/api/projects/elbow/trainings', { archs: ['squeezenet1_1'], recipe: { size: 32, epochs: 30, batchSize: 8, threads: 1 } });
     expect(launched.status).toBe(202);
     const session = launched.body.session;
-    expect(session).toMatchObject({ status: 'running', jobs: [{ status: 'queued' }], recipes: [{ arch: 'squeezenet1_1', epochs: 30 }] });
+    expect(session).toMatchObject({ status: 'running', jobs: [{ status: 'queued' }], recipes: [{ arch: 'squeezenet1_1', epochs: 30, lr: 3e-4 }] });
     const jobId = session.jobs[0].id as string;
     expect((await call(working, 'GET', `/v1/admin/jobs/${jobId}`)).body.job).toMatchObject({ kind: 'train', group: session.id });
 

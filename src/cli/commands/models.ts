@@ -18,11 +18,15 @@ export function register(program: Command): void {
           parameters: countParameters(graph),
           defaultInputSize: graph.defaultInputSize,
           description: info.description,
+          recipe: info.recipe ?? {},
         };
       });
       printResult(options, { models: rows }, () =>
         rows
-          .map((r) => `${r.name.padEnd(18)} ${(r.parameters / 1e6).toFixed(2).padStart(6)}M params  ${r.description}`)
+          .map((r) => {
+            const own = Object.entries(r.recipe).map(([key, value]) => `${key} ${JSON.stringify(value)}`).join(', ');
+            return `${r.name.padEnd(18)} ${(r.parameters / 1e6).toFixed(2).padStart(6)}M params  ${r.description}${own ? ` (trains with ${own})` : ''}`;
+          })
           .join('\n'),
       );
     }),

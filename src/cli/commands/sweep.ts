@@ -5,7 +5,7 @@ import { trainingProgressPrinter } from '../train-progress.js';
 import { OsteonError } from '../../errors.js';
 import { configuredQueue, enqueueSweep, followJobs, jobEventPrinter, openJobQueue, type TrainJobPayload, type TrainJobResult } from '../../jobs/index.js';
 import { launchTraining } from '../../train/launch.js';
-import { applyOverrides, DEFAULT_RECIPE, type TrainRecipe } from '../../train/recipe.js';
+import { applyOverrides, defaultRecipe } from '../../train/recipe.js';
 import { gridTrials, newSweepId, parseGrid, randomTrials, trialRecipes } from '../../train/sweep.js';
 import { resolveWorkspace } from '../../util/workspace.js';
 
@@ -57,7 +57,7 @@ export function register(program: Command): void {
       }
       if (o.size) fixed.size = o.size;
       if (o.epochs) fixed.epochs = o.epochs;
-      const base = applyOverrides({ ...DEFAULT_RECIPE, arch: o.arch } as TrainRecipe, fixed);
+      const base = applyOverrides(defaultRecipe(o.arch), fixed);
       const space = parseGrid(o.grid);
       const trials = o.trials ? randomTrials(space, Number(o.trials), Number(o.seed)) : gridTrials(space);
       const recipes = trialRecipes(base, trials);

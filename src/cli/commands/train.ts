@@ -5,7 +5,7 @@ import { trainingProgressPrinter } from '../train-progress.js';
 import { OsteonError } from '../../errors.js';
 import { configuredQueue, enqueueTraining, followJobs, jobEventPrinter, openJobQueue, type JobInfo, type TrainJobResult } from '../../jobs/index.js';
 import { launchTraining } from '../../train/launch.js';
-import { applyOverrides, DEFAULT_RECIPE, type TrainRecipe } from '../../train/recipe.js';
+import { applyOverrides, defaultRecipe, DEFAULT_RECIPE, type TrainRecipe } from '../../train/recipe.js';
 import type { TrainRunResult } from '../../train/train-run.js';
 import { resolveWorkspace } from '../../util/workspace.js';
 
@@ -41,7 +41,7 @@ export function register(program: Command): void {
       .option('--size <px>', `input size (default ${DEFAULT_RECIPE.size})`)
       .option('--epochs <n>', `epochs (default ${DEFAULT_RECIPE.epochs})`)
       .option('--batch <n>', `batch size (default ${DEFAULT_RECIPE.batchSize})`)
-      .option('--lr <rate>', `peak learning rate (default ${DEFAULT_RECIPE.lr})`)
+      .option('--lr <rate>', `peak learning rate (default ${DEFAULT_RECIPE.lr}, or the architecture's own: \`osteon models list\`)`)
       .option('--seed <n>', 'seed for initialisation, shuffling and augmentation')
       .option('--channels <n>', 'input channels: 1 (grey) or 3')
       .option('--init <file>', 'start from a torchvision-keyed checkpoint (.pth or .safetensors)')
@@ -70,7 +70,7 @@ export function register(program: Command): void {
       const jobs = o.resume
         ? [{ resume: o.resume }]
         : (o.arch ?? '').split(',').map((a) => a.trim()).filter(Boolean)
-            .map((arch) => ({ recipe: applyOverrides({ ...DEFAULT_RECIPE, arch } as TrainRecipe, overrides) }));
+            .map((arch) => ({ recipe: applyOverrides(defaultRecipe(arch), overrides) }));
       if (jobs.length === 0) throw new OsteonError('BAD_OPTION', 'Say which architectures to train: --arch mobilenet_v2[,resnet18,...].');
       const queueUrl = configuredQueue(o.queue);
       if (queueUrl) {

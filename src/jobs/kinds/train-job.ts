@@ -2,7 +2,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { getProject, openStore } from '../../data/index.js';
 import { OsteonError } from '../../errors.js';
-import { DEFAULT_RECIPE, validateRecipe, type TrainRecipe } from '../../train/recipe.js';
+import { defaultRecipe, validateRecipe, type TrainRecipe } from '../../train/recipe.js';
 import { trainRun, type TrainEvent } from '../../train/train-run.js';
 import type { JobContext } from '../registry.js';
 
@@ -38,7 +38,7 @@ export interface TrainJobResult {
  */
 function orphanedRun(workspace: string, payload: TrainJobPayload): string | undefined {
   if (!payload.recipe || !payload.enqueuedAt) return undefined;
-  const wanted = validateRecipe({ ...DEFAULT_RECIPE, ...payload.recipe } as TrainRecipe);
+  const wanted = validateRecipe({ ...defaultRecipe(payload.recipe.arch), ...payload.recipe } as TrainRecipe);
   const store = openStore(workspace);
   try {
     const project = getProject(store, payload.project);

@@ -29,7 +29,7 @@ export async function trainingRoutes(app: FastifyInstance, ctx: WebContext, sess
   app.get('/api/architectures', async () => ({
     architectures: listModels().map((name) => {
       const info = architectureInfo(name);
-      return { name, family: info.family, description: info.description };
+      return { name, family: info.family, description: info.description, recipe: info.recipe ?? {} };
     }),
     recipe: DEFAULT_RECIPE,
     augment: DEFAULT_AUGMENT,

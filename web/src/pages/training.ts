@@ -8,6 +8,8 @@ interface Architecture {
   name: string;
   family: string;
   description: string;
+  /** Where this architecture's default recipe differs from the common one. */
+  recipe: Record<string, unknown>;
 }
 
 type Recipe = Record<string, number | string | boolean>;
@@ -28,12 +30,15 @@ export async function trainingPage(main: HTMLElement, project: Project): Promise
   const size = number('size', recipe.size, { min: 16, max: 512, step: 1 });
   const epochs = number('epochs', recipe.epochs, { min: 1, max: 500, step: 1 });
   const batch = number('batchSize', recipe.batchSize, { min: 2, max: 256, step: 1 });
-  const lr = number('lr', recipe.lr, { min: 0, step: 'any' });
+  // Empty: each architecture trains at its own default rate (most at the common one, a few lower).
+  const lr = h('input', { type: 'number', name: 'lr', value: '', placeholder: String(recipe.lr), min: 0, step: 'any' });
+  const ownRates = architectures.filter((a) => typeof a.recipe.lr === 'number').map((a) => `${a.name} ${a.recipe.lr}`);
   const grid = h('input', { type: 'text', name: 'grid', placeholder: 'e.g. lr=1e-3,3e-4 batchSize=16,32', autocomplete: 'off' });
   const formError = h('p', { class: 'form-error', role: 'alert' });
   const launchButton = h('button', { type: 'submit', class: 'primary' }, 'Launch training');
   const form = h('form', { class: 'panel', 'aria-labelledby': 'train-title' }, h('h2', { id: 'train-title' }, 'New training'), archSet,
-    h('div', { class: 'row' }, field('Input size (px)', size), field('Epochs', epochs), field('Batch size', batch), field('Learning rate', lr)),
+    h('div', { class: 'row' }, field('Input size (px)', size), field('Epochs', epochs), field('Batch size', batch), field('Learning rate', lr,
+      `Empty: each architecture's default (${recipe.lr}${ownRates.length ? `; ${ownRates.join(', ')}` : ''}).`)),
     field('Sweep grid (optional)', grid, 'Every combination is trained for each architecture; leave empty for one run each.'),
     formError, h('div', { class: 'actions' }, launchButton));
 
@@ -155,7 +160,7 @@ export async function trainingPage(main: HTMLElement, project: Project): Promise
     try {
       const { session } = await api<{ session: Session }>('POST', `${base}/trainings`, {
         archs, grid: grid.value.trim() || undefined,
-        recipe: { size: Number(size.value), epochs: Number(epochs.value), batchSize: Number(batch.value), lr: Number(lr.value) },
+        recipe: { size: Number(size.value), epochs: Number(epochs.value), batchSize: Number(batch.value), ...(lr.value.trim() ? { lr: Number(lr.value) } : {}) },
         augment: loadAugment(project.name) ?? undefined,
       });
       toast(`Training launched: ${session.recipes.length} run${session.recipes.length > 1 ? 's' : ''}.`);
