@@ -38,6 +38,7 @@ const { values } = parseArgs({
 });
 
 const REQUIRED_GAIN = 0.05;
+const REQUIRED_SPEEDUP = 1.2;
 const STRETCH = { auroc: 0.85, minutes: 60 };
 const archs = values.archs!.split(',').map((a) => a.trim()).filter(Boolean);
 const seeds = values.seeds!.split(',').map(Number);
@@ -100,11 +101,22 @@ function printRow({ run, score }: Row): void {
     `${withCi(score.auroc, score.aurocCi)} | ${withCi(score.accuracy, score.accuracyCi)} | ` +
     `${withCi(score.sensitivity, score.sensitivityCi)} | ${withCi(score.specificity, score.specificityCi)} | ${score.threshold.toFixed(3)} | ` +
     `${run.bestEpoch === null ? '-' : run.bestEpoch + 1}/${run.epochsDone} (val ${f3(run.bestValAuroc)}) | ` +
-    `${(run.trainSeconds / 60).toFixed(1)}${run.stoppedByBudget ? ' (budget)' : ''} |`);
+    `${(run.trainSeconds / 60).toFixed(1)}${run.stoppedByBudget ? ' (budget)' : ''} | ${throughput(run).overall.toFixed(1)} |`);
 }
 
-const header = '| arch | seed | recipe | test AUROC [95% CI] | accuracy | sensitivity | specificity | threshold (val) | best epoch / done (val AUROC) | train min |\n' +
-  '|---|---|---|---|---|---|---|---|---|---|';
+/**
+ * End-to-end training images/s (augmentation, steps and per-epoch validation): over the whole run, and over the
+ * median epoch, which a one-off stall (first-epoch warm-up, a busy moment) does not move.
+ */
+function throughput(run: SideRun): { overall: number; medianEpoch: number } {
+  const images = data.files.train.length;
+  const sorted = [...run.epochSeconds].sort((a, b) => a - b);
+  const median = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : Number.NaN;
+  return { overall: (images * run.epochSeconds.length) / run.epochSeconds.reduce((a, b) => a + b, 0), medianEpoch: images / median };
+}
+
+const header = '| arch | seed | recipe | test AUROC [95% CI] | accuracy | sensitivity | specificity | threshold (val) | best epoch / done (val AUROC) | train min | img/s |\n' +
+  '|---|---|---|---|---|---|---|---|---|---|---|';
 console.log(header);
 for (const arch of archs) {
   for (const seed of seeds) {
@@ -158,6 +170,22 @@ if (best) {
   console.log(`stretch (best architecture >= ${STRETCH.auroc} test AUROC within ${STRETCH.minutes} min): ${best.arch}, mean ` +
     `${f3(best.osteonMeanAuroc)} (runs ${runs.map((r) => withCi(r.score.auroc, r.score.aurocCi)).join('; ')}), ` +
     `longest run ${longest.toFixed(1)} min: ${met ? 'met' : 'not met'}`);
+}
+console.log(`\n| arch | Osteon img/s (run; median epoch) | plain img/s (run; median epoch) | ratio (run; median epoch) | required >= ${REQUIRED_SPEEDUP}x |\n|---|---|---|---|---|`);
+for (const arch of archs) {
+  const mean = (side: SideRun['side'], key: 'overall' | 'medianEpoch') => {
+    const values = rows.filter((r) => r.run.arch === arch && r.run.side === side && r.run.epochSeconds.length).map((r) => throughput(r.run)[key]);
+    return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  };
+  const pair = (key: 'overall' | 'medianEpoch') => [mean('osteon', key), mean('plain', key)] as const;
+  const [osteonRun, plainRun] = pair('overall');
+  const [osteonEpoch, plainEpoch] = pair('medianEpoch');
+  const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
+  const runRatio = ratio(osteonRun, plainRun);
+  const epochRatio = ratio(osteonEpoch, plainEpoch);
+  const f1 = (x: number | null, unit = '') => (x === null ? 'n/a' : `${x.toFixed(unit ? 2 : 1)}${unit}`);
+  console.log(`| ${arch} | ${f1(osteonRun)}; ${f1(osteonEpoch)} | ${f1(plainRun)}; ${f1(plainEpoch)} | ${f1(runRatio, 'x')}; ${f1(epochRatio, 'x')} | ` +
+    `${runRatio === null ? 'n/a' : runRatio >= REQUIRED_SPEEDUP ? 'met' : 'not met'} |`);
 }
 if (failures.length) console.log(`failed runs: ${failures.length} (see ${out})`);
 console.log(`results: ${out}`);

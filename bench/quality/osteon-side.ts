@@ -3,7 +3,7 @@
 // ONNX model with the threshold chosen on val).
 import { evaluateRun } from '../../src/train/evaluate-run.js';
 import { launchTraining } from '../../src/train/launch.js';
-import { DEFAULT_RECIPE } from '../../src/train/recipe.js';
+import { defaultRecipe } from '../../src/train/recipe.js';
 import type { BenchData } from './dataset.js';
 import type { SideRun } from './types.js';
 
@@ -22,11 +22,12 @@ export interface OsteonSideOptions {
 export async function runOsteon(options: OsteonSideOptions): Promise<SideRun> {
   const started = performance.now();
   let stoppedByBudget = false;
+  const epochSeconds: number[] = [];
   let budget: NodeJS.Timeout | undefined;
   const launched = launchTraining({
     workspace: options.workspace,
     project: options.data.projectName,
-    recipe: { ...DEFAULT_RECIPE, arch: options.arch, size: options.size, epochs: options.epochs, seed: options.seed, threads: options.threads },
+    recipe: { ...defaultRecipe(options.arch), size: options.size, epochs: options.epochs, seed: options.seed, threads: options.threads },
     onEvent: (event) => {
       // The budget counts from the first step, as the baseline's does (not the tensor cache build before it).
       if (event.type === 'start' && options.minutes !== undefined) {
@@ -36,6 +37,7 @@ export async function runOsteon(options: OsteonSideOptions): Promise<SideRun> {
         }, options.minutes * 60_000);
       } else if (event.type === 'epoch') {
         const m = event.metrics;
+        epochSeconds.push(m.seconds);
         process.stderr.write(`osteon ${options.arch} seed ${options.seed} epoch ${event.epoch + 1}/${options.epochs}: ` +
           `loss ${m.trainLoss.toFixed(4)}, val AUROC ${m.valAuroc?.toFixed(3) ?? 'n/a'}${event.improved ? ' *' : ''}, ${m.seconds.toFixed(0)} s\n`);
       } else if (event.type === 'log') {
@@ -66,6 +68,7 @@ export async function runOsteon(options: OsteonSideOptions): Promise<SideRun> {
     bestEpoch: result.best.epoch,
     bestValAuroc: result.best.valAuroc,
     trainSeconds: result.trainSeconds,
+    epochSeconds,
     wallSeconds,
     stoppedByBudget,
     threshold: evaluation.threshold.threshold,

@@ -34,6 +34,7 @@ interface PlainOutput {
   bestValAuroc: number | null;
   trainSeconds: number;
   stoppedByBudget: boolean;
+  history: Array<{ seconds: number }>;
   val: Array<{ file: string; fractured: number }>;
   test: Array<{ file: string; fractured: number }>;
   torch: string;
@@ -86,6 +87,7 @@ export async function runPlain(options: PlainSideOptions): Promise<SideRun & { v
     bestEpoch: out.bestEpoch,
     bestValAuroc: out.bestValAuroc,
     trainSeconds: out.trainSeconds,
+    epochSeconds: out.history.map((epoch) => epoch.seconds),
     wallSeconds,
     stoppedByBudget: out.stoppedByBudget,
     threshold: chooseThreshold(sample, { kind: 'youden' }).threshold,

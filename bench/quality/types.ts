@@ -9,6 +9,8 @@ export interface SideRun {
   bestValAuroc: number | null;
   /** Seconds in the epoch loops (training and per-epoch validation), without data preparation. */
   trainSeconds: number;
+  /** Seconds of each complete epoch (training and its validation), in order. */
+  epochSeconds: number[];
   /** Seconds from start to trained model (Osteon: includes building the tensor cache on a first run). */
   wallSeconds: number;
   stoppedByBudget: boolean;
