@@ -1,8 +1,6 @@
 // What the API and the training page ask to train, turned into validated recipes (one per job).
 import { OsteonError } from '../errors.js';
 import { enqueueSweep, enqueueTraining, type JobInfo, type JobQueue } from '../jobs/index.js';
-import { architectureInfo } from '../nn/registry.js';
-import '../nn/zoo/index.js';
 import { resolveAugment, type AugmentConfig } from '../pipeline/index.js';
 import { applyOverrides, defaultRecipe, type TrainRecipe } from '../train/recipe.js';
 import { newRunId } from '../train/runs.js';
@@ -44,7 +42,6 @@ export function planTraining(request: TrainingRequest): PlannedTraining[] {
       : gridTrials(parseGrid(grid))
     : null;
   const planned = request.archs.flatMap((arch): PlannedTraining[] => {
-    architectureInfo(arch);
     const base = applyOverrides({ ...defaultRecipe(arch), augment }, overrides);
     return trials ? trials.map((params) => ({ recipe: applyOverrides(base, params), params })) : [{ recipe: base }];
   });
