@@ -119,7 +119,8 @@ describe('the job queue over HTTP', () => {
   }, 120_000);
 
   it('launches the training page\'s runs as jobs, follows them, and cancels them as jobs', async () => {
-    const launched = await call(working, 'POST', '/api/projects/elbow/trainings', { archs: ['squeezenet1_1'], recipe: { size: 32, epochs: 30, batchSize: 8, threads: 1 } });
+    // No early stopping: the run must still be training when the cancel arrives.
+    const launched = await call(working, 'POST', '/api/projects/elbow/trainings', { archs: ['squeezenet1_1'], recipe: { size: 32, epochs: 30, batchSize: 8, threads: 1, patience: 0 } });
     expect(launched.status).toBe(202);
     const session = launched.body.session;
     expect(session).toMatchObject({ status: 'running', jobs: [{ status: 'queued' }], recipes: [{ arch: 'squeezenet1_1', epochs: 30, lr: 3e-4 }] });
