@@ -16,8 +16,9 @@ export function requireBuiltCli(): void {
   }
 }
 
-export function spawnOsteon(args: string[]): OsteonProcess {
-  const child = spawn(process.execPath, ['bin/osteon.js', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** `detached`: the command leads its own process group, so a test can signal the group as a terminal does. */
+export function spawnOsteon(args: string[], options: { detached?: boolean } = {}): OsteonProcess {
+  const child = spawn(process.execPath, ['bin/osteon.js', ...args], { stdio: ['pipe', 'pipe', 'pipe'], detached: options.detached ?? false });
   const lines: string[] = [];
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
   let partial = '';

@@ -79,16 +79,23 @@ export function register(program: Command): void {
       }
       for (const job of jobs) {
         const launched = launchTraining({ workspace, project: o.project ?? '', ...job, onEvent: trainingProgressPrinter() });
+        // Ctrl-C or SIGTERM: stop after the current step (the run stays resumable); a second Ctrl-C kills.
+        const kill = () => launched.kill('SIGKILL');
         const interrupt = () => {
           log('stopping after the current step (press Ctrl-C again to kill)…');
           launched.stop();
-          process.once('SIGINT', () => launched.kill('SIGTERM'));
+          process.removeListener('SIGINT', interrupt);
+          process.removeListener('SIGTERM', interrupt);
+          process.once('SIGINT', kill);
         };
         process.once('SIGINT', interrupt);
+        process.once('SIGTERM', interrupt);
         try {
           runs.push(await launched.result);
         } finally {
           process.removeListener('SIGINT', interrupt);
+          process.removeListener('SIGTERM', interrupt);
+          process.removeListener('SIGINT', kill);
         }
       }
       printResult(o, { runs: runs.map((r) => ({ id: r.id, arch: r.arch, status: r.status, epochs: r.epochsDone, best: r.best, imagesPerSecond: r.imagesPerSecond, trainSeconds: r.trainSeconds })) }, () =>
