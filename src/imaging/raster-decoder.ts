@@ -46,7 +46,10 @@ function decodeFailure(error: unknown, bytes: Uint8Array, format: ImageFormat): 
   if (/exceeds pixel limit/i.test(message)) {
     return new OsteonError('TOO_MANY_PIXELS', `Image exceeds the pixel limit (${message}); downscale it before importing.`);
   }
-  if (TRUNCATION_MESSAGE.test(message) || endsEarly(bytes, format)) return truncatedImage(format, message);
+  // What the bytes show comes first: the image library's words for the same file vary from call to call (its
+  // error buffer is shared between threads: "Unknown error" one time, "libpng read error" the next).
+  if (endsEarly(bytes, format)) return truncatedImage(format, `the file ends before its ${format === 'png' ? 'IEND chunk' : 'trailer'}`);
+  if (TRUNCATION_MESSAGE.test(message)) return truncatedImage(format, message);
   return unreadableImage(format, message);
 }
 
