@@ -114,7 +114,7 @@ export interface Graph {
    * How convolutions start when trained from scratch, as torchvision initialises the architecture:
    * `fan-out-normal` (Kaiming normal over fan-out; the default: ResNet, MobileNet, EfficientNet) or
    * `fan-in-uniform` (Kaiming uniform over fan-in: SqueezeNet, whose BN-free fire modules otherwise start
-   * with activations several times too large and a classifier map already below its ReLU).
+   * with activations about 2.5x too large and a classifier map already below its ReLU).
    */
   convInit?: 'fan-out-normal' | 'fan-in-uniform';
 }

@@ -1,6 +1,6 @@
 // Trained from scratch, an architecture must start where gradients flow: activations of a sensible scale at
 // the feature map, and no class whose logit is dead before the first step (SqueezeNet's ReLU classifier map).
-// SqueezeNet started with a feature map about 7x torchvision's scale and a class map below zero, and then
+// SqueezeNet started with a feature map about 2.5x torchvision's scale and a class map below zero, and then
 // never left chance under the default recipe, until its convolutions were initialised as torchvision does.
 import { describe, expect, it } from 'vitest';
 import { createTrainableModel } from '../engine/index.js';
