@@ -2,8 +2,14 @@ import crypto from 'node:crypto';
 import type { DatasetStore } from '../data/index.js';
 import { OsteonError } from '../errors.js';
 import type { TrainRecipe } from './recipe.js';
+import { currentOwner, ownerState } from './run-owner.js';
 
-export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'stopped';
+/**
+ * `interrupted` is never stored: it is how a `running` run reads once its training process on this machine is gone
+ * (killed outright, so nothing recorded the end). Like `stopped`, it resumes from its last complete epoch.
+ */
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'stopped' | 'interrupted';
+export type StoredRunStatus = Exclude<RunStatus, 'interrupted'>;
 
 /** A training run as the store records it. */
 export interface Run {
@@ -27,13 +33,15 @@ export interface Run {
   sweepId: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** The process that trains it, `host:pid` (null for runs from before this was recorded). */
+  owner: string | null;
 }
 
 interface RunRow {
   id: string;
   project_id: number;
   arch: string;
-  status: RunStatus;
+  status: StoredRunStatus;
   recipe: string;
   data_hash: string;
   train_images: number;
@@ -49,13 +57,14 @@ interface RunRow {
   sweep_id: string | null;
   created_at: string;
   finished_at: string | null;
+  owner: string | null;
 }
 
 const fromRow = (r: RunRow): Run => ({
   id: r.id,
   projectId: r.project_id,
   arch: r.arch,
-  status: r.status,
+  status: r.status === 'running' && ownerState(r.owner) === 'gone' ? 'interrupted' : r.status,
   recipe: JSON.parse(r.recipe),
   dataHash: r.data_hash,
   trainImages: r.train_images,
@@ -71,6 +80,7 @@ const fromRow = (r: RunRow): Run => ({
   sweepId: r.sweep_id,
   createdAt: r.created_at,
   finishedAt: r.finished_at,
+  owner: r.owner,
 });
 
 /** A readable, sortable, unique id: `mobilenet_v2-20261126-201530-a3f9` (prefix: the architecture, or `sweep`). */
@@ -85,11 +95,11 @@ export function createRun(
 ): Run {
   store.db
     .prepare(
-      `INSERT INTO runs (id, project_id, arch, status, recipe, data_hash, train_images, val_images, parameters, sweep_id, created_at)
-       VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (id, project_id, arch, status, recipe, data_hash, train_images, val_images, parameters, sweep_id, created_at, owner)
+       VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(run.id, run.projectId, run.arch, JSON.stringify(run.recipe), run.dataHash, run.trainImages, run.valImages,
-      run.parameters, run.sweepId, new Date().toISOString());
+      run.parameters, run.sweepId, new Date().toISOString(), currentOwner());
   return getRun(store, run.id);
 }
 
@@ -113,9 +123,10 @@ const COLUMNS: Partial<Record<keyof Run, string>> = {
   trainSeconds: 'train_seconds',
   error: 'error',
   finishedAt: 'finished_at',
+  owner: 'owner',
 };
 
-export function updateRun(store: DatasetStore, id: string, changes: Partial<Run>): void {
+export function updateRun(store: DatasetStore, id: string, changes: Partial<Omit<Run, 'status'>> & { status?: StoredRunStatus }): void {
   const entries = Object.entries(changes).filter(([key]) => COLUMNS[key as keyof Run]);
   if (entries.length === 0) return;
   const sets = entries.map(([key]) => `${COLUMNS[key as keyof Run]} = ?`).join(', ');

@@ -18,6 +18,7 @@ import { readRunState, runFiles, saveEpochCheckpoint, type RunState } from './ch
 import { preprocessSpecFor } from './preprocess-spec.js';
 import { defaultRecipe, DEFAULT_RECIPE, validateRecipe, type TrainRecipe } from './recipe.js';
 import { createRun, getRun, newRunId, recordEpoch, updateRun } from './runs.js';
+import { currentOwner, ownerState } from './run-owner.js';
 import { learningRateAt } from './schedule.js';
 import { scoreValidation, type ValidationScores } from './validate.js';
 
@@ -145,11 +146,18 @@ async function setFreeze(model: TrainableModel, graph: Graph, epoch: number, rec
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
   const store = openStore(options.workspace);
   const loaders: BatchLoader[] = [];
-  let runId = options.resume;
+  // Set once the run is this process's to train: a refused resume (still training elsewhere, data changed) must not
+  // mark the run failed.
+  let runId: string | undefined;
   try {
     const resumed = options.resume ? getRun(store, options.resume) : undefined;
     const project = getProject(store, resumed?.projectId ?? options.project);
     if (!resumed && !options.recipe) throw new OsteonError('BAD_OPTION', 'Say what to train (a recipe with an architecture) or which run to resume.');
+    if (resumed?.status === 'running' && ownerState(resumed.owner) === 'alive' && resumed.owner !== currentOwner()) {
+      // Two processes training one run would overwrite each other's checkpoints.
+      throw new OsteonError('RUN_IN_PROGRESS', `Run ${resumed.id} is still training (process ${resumed.owner}); ` +
+        'stop it first (Ctrl-C, `osteon jobs cancel`), then resume it.');
+    }
     // Runs begun before the precision choice existed have none in their recipe.
     const recipe = validateRecipe(resumed ? { ...resumed.recipe, precision: resumed.recipe.precision ?? DEFAULT_RECIPE.precision } : ({ ...defaultRecipe(options.recipe!.arch), ...options.recipe } as TrainRecipe));
     const graph = createModelGraph(recipe.arch, { inputChannels: recipe.channels, numClasses: project.classes.length });
@@ -179,7 +187,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         ...recipe, runId: id, project: project.name, precisionUsed: precision.precision, precisionReason: precision.reason,
       }, null, 2));
     } else {
-      updateRun(store, id, { status: 'running', error: null });
+      updateRun(store, id, { status: 'running', error: null, owner: currentOwner() });
     }
     const emit = (message: string) => options.onEvent?.({ type: 'log', runId: id, message });
     emit(`precision: ${precision.precision} (${precision.reason})`);

@@ -1,10 +1,11 @@
 // Stopping `osteon train` the ways people do: Ctrl-C in a terminal (SIGINT to the whole process group, the
 // training process included) and a service manager's SIGTERM. Either ends the run after its current step,
-// `stopped`, with its last complete epoch resumable; nothing is left `running`.
+// `stopped`, with its last complete epoch resumable; nothing is left `running`. And the way nobody chooses: kill -9 of
+// the whole group, after which the run reads `interrupted` instead of `running` forever.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/data/index.js';
-import { getRun } from '../../src/train/runs.js';
+import { getProject, openStore } from '../../src/data/index.js';
+import { getRun, listRuns, type Run } from '../../src/train/runs.js';
 import { requireBuiltCli, spawnOsteon } from '../helpers/osteon-process.js';
 import { syntheticProject } from '../helpers/synthetic-project.js';
 
@@ -17,9 +18,29 @@ beforeAll(async () => {
 
 afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
+const trainArgs = ['train', '--project', 'synthetic', '--arch', 'small_cnn', '--size', '32', '--epochs', '200',
+  '--batch', '8', '--set', 'patience=0', '--set', 'threads=1'];
+
+function storedRuns(): Run[] {
+  const store = openStore(workspace);
+  try {
+    return listRuns(store, getProject(store, 'synthetic').id);
+  } finally {
+    store.close();
+  }
+}
+
+/** Runs a short osteon command to its end: exit code, stdout, stderr. */
+async function osteonOnce(args: string[]) {
+  const osteon = spawnOsteon([...args, '--workspace', workspace]);
+  const stdout: string[] = [];
+  osteon.child.stdout.on('data', (chunk) => stdout.push(String(chunk)));
+  const code = await osteon.exited;
+  return { code, stdout: stdout.join(''), stderr: osteon.lines.join('\n') };
+}
+
 async function trainThenSignal(signal: 'SIGINT' | 'SIGTERM', target: 'group' | 'command') {
-  const osteon = spawnOsteon(['train', '--project', 'synthetic', '--arch', 'small_cnn', '--size', '32', '--epochs', '200',
-    '--batch', '8', '--set', 'patience=0', '--set', 'threads=1', '--workspace', workspace, '--json'], { detached: true });
+  const osteon = spawnOsteon([...trainArgs, '--workspace', workspace, '--json'], { detached: true });
   const stdout: string[] = [];
   osteon.child.stdout.on('data', (chunk) => stdout.push(String(chunk)));
   await osteon.waitForLine(/^epoch 1:/, 90_000);
@@ -53,4 +74,37 @@ describe('osteon train, interrupted', () => {
     expect(stored.status).toBe('stopped');
     expect(stored.epochsDone).toBeGreaterThanOrEqual(1);
   }, 180_000);
+
+  it('kill -9 of the group leaves the run interrupted, not running; a live run refuses a second trainer', async () => {
+    const before = new Set(storedRuns().map((r) => r.id));
+    const osteon = spawnOsteon([...trainArgs, '--workspace', workspace], { detached: true });
+    await osteon.waitForLine(/^epoch 1:/, 90_000);
+    const run = storedRuns().find((r) => !before.has(r.id))!;
+    expect(run.status).toBe('running');
+
+    const second = await osteonOnce(['train', '--resume', run.id]);
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toMatch(/still training/);
+
+    process.kill(-osteon.child.pid!, 'SIGKILL');
+    await osteon.exited;
+    // The training process dies a moment after the command whose exit was just seen.
+    const deadline = Date.now() + 10_000;
+    while (storedRuns().find((r) => r.id === run.id)!.status === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const killed = storedRuns().find((r) => r.id === run.id)!;
+    expect(killed.status).toBe('interrupted');
+    expect(killed.epochsDone).toBeGreaterThanOrEqual(1);
+    const listed = await osteonOnce(['runs', 'list', '--project', 'synthetic']);
+    expect(listed.stdout).toMatch(new RegExp(`${run.id}\\s+interrupted`));
+    expect(listed.stdout).toContain(`osteon train --resume ${run.id}`);
+
+    // It resumes from its last complete epoch, and reads running again while it trains.
+    const resumed = spawnOsteon(['train', '--resume', run.id, '--workspace', workspace], { detached: true });
+    await resumed.waitForLine(new RegExp(`resumed after epoch ${killed.epochsDone}`), 90_000);
+    await resumed.waitForLine(new RegExp(`^epoch ${killed.epochsDone + 1}:`), 90_000);
+    expect(storedRuns().find((r) => r.id === run.id)!.status).toBe('running');
+    process.kill(-resumed.child.pid!, 'SIGINT');
+    expect(await resumed.exited).toBe(0);
+    expect(storedRuns().find((r) => r.id === run.id)!.status).toBe('stopped');
+  }, 240_000);
 });

@@ -38,8 +38,12 @@ export function register(program: Command): void {
   withGlobalOptions(runs.command('list').requiredOption('--project <name>', 'project')).action(
     action<GlobalOptions & { project: string }>(async (_args, o) => {
       const rows = await withStore(resolveWorkspace(o.workspace), (store) => listRuns(store, getProject(store, o.project).id));
-      printResult(o, { runs: rows }, () => rows.map((r) =>
-        `${r.id.padEnd(40)} ${r.status.padEnd(9)} ${String(r.epochsDone).padStart(3)} ep  val AUROC ${r.bestValAuroc?.toFixed(3) ?? 'n/a'}`).join('\n') || 'no runs yet');
+      const resumable = rows.filter((r) => r.status === 'interrupted' || r.status === 'stopped');
+      printResult(o, { runs: rows }, () => [
+        ...rows.map((r) =>
+          `${r.id.padEnd(40)} ${r.status.padEnd(11)} ${String(r.epochsDone).padStart(3)} ep  val AUROC ${r.bestValAuroc?.toFixed(3) ?? 'n/a'}`),
+        ...(resumable.length ? ['', `resume a stopped or interrupted run: osteon train --resume ${resumable.at(-1)!.id}`] : []),
+      ].join('\n') || 'no runs yet');
     }),
   );
 

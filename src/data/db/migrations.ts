@@ -190,4 +190,9 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO workspace_secrets (name, value) VALUES ('deidentification_salt', lower(hex(randomblob(32))));
     `,
   },
+  {
+    version: 6,
+    name: 'the process that trains a run, so that a killed one can be told from a live one',
+    sql: `ALTER TABLE runs ADD COLUMN owner TEXT;`,
+  },
 ];

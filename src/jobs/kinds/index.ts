@@ -12,8 +12,8 @@ const settleRun: JobKind['settle'] = (workspace, state, outcome) => {
     const run = getRun(store, runId);
     if (outcome.status === 'retrying') {
       // `stopped` here means a worker stopped it to hand the job back; the retry continues it.
-      if (['running', 'queued', 'stopped'].includes(run.status)) updateRun(store, runId, { status: 'queued', error: outcome.reason });
-    } else if (run.status === 'running' || run.status === 'queued') {
+      if (['running', 'interrupted', 'queued', 'stopped'].includes(run.status)) updateRun(store, runId, { status: 'queued', error: outcome.reason });
+    } else if (['running', 'interrupted', 'queued'].includes(run.status)) {
       updateRun(store, runId, { status: outcome.status === 'cancelled' ? 'stopped' : 'failed', error: outcome.reason, finishedAt: new Date().toISOString() });
     }
   } finally {

@@ -54,7 +54,7 @@ export async function comparePage(main: HTMLElement, project: Project): Promise<
       h('tbody', null, ...rows.map((r) => {
         const at = operating.get(r.run);
         const act = r.split !== 'test' || !r.curvesHeld
-          ? button('Evaluate on test', (e) => void evaluate(r.run, e.currentTarget as HTMLButtonElement), { disabled: r.status !== 'completed' && r.status !== 'stopped' })
+          ? button('Evaluate on test', (e) => void evaluate(r.run, e.currentTarget as HTMLButtonElement), { disabled: !['completed', 'stopped', 'interrupted'].includes(r.status) })
           : button('Confusion matrix', () => { runSelect.value = r.run; threshold.value = ''; void loadConfusion(); }, { class: 'quiet' });
         return h('tr', null, h('th', { scope: 'row' }, r.model), h('td', null, h('code', null, r.run)), h('td', null, r.n ?? '–'),
           h('td', null, fmt(r.accuracy)), h('td', null, fmt(r.precision)), h('td', null, fmt(r.recall)),
