@@ -1,27 +1,21 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { openStore } from '../../data/index.js';
+import { processAlive } from '../../util/process-alive.js';
 import { jobKind } from '../registry.js';
 import { runJobInChild, type RunningJob } from '../run-in-child.js';
 import type { JobStatus, JobWorker, WorkOptions } from '../types.js';
+import { EVENT_RETENTION_MS, pruneFinishedJobEvents } from './prune-events.js';
 import { addEvent } from './queue.js';
 import { jobFromRow, type JobRow } from './rows.js';
 import { settleAbandoned } from './settle.js';
 
 const POLL_MS = 300;
 const HEARTBEAT_MS = 1000;
+const PRUNE_MS = 3600 * 1000;
 
 /** `host:pid:nonce`: the host and pid let a restarted worker on the same machine see at once that a job's worker died. */
 const workerName = () => `${os.hostname()}:${process.pid}:${crypto.randomBytes(2).toString('hex')}`;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Works the embedded queue of `options.workspace`: claims queued jobs (one transaction, so two workers never take
@@ -150,7 +144,17 @@ export function startEmbeddedWorkerLoop(options: WorkOptions): JobWorker {
     }
   };
 
+  const prune = () => {
+    try {
+      const pruned = pruneFinishedJobEvents(store, new Date(Date.now() - EVENT_RETENTION_MS));
+      if (pruned > 0) log(`worker: pruned ${pruned} progress events of jobs finished over a week ago`);
+    } catch (error) {
+      log(`worker: ${(error as Error).message}`);
+    }
+  };
   const pollTimer = setInterval(tick, POLL_MS);
+  const pruneTimer = setInterval(prune, PRUNE_MS);
+  prune();
   const beatTimer = setInterval(heartbeat, Math.min(HEARTBEAT_MS, stallMs / 3));
   log(`worker ${me}: working the embedded queue of ${options.workspace} (concurrency ${concurrency})`);
   tick();
@@ -160,6 +164,7 @@ export function startEmbeddedWorkerLoop(options: WorkOptions): JobWorker {
       if (stopping) return;
       stopping = true;
       clearInterval(pollTimer);
+      clearInterval(pruneTimer);
       for (const { job } of running.values()) job.cancel();
       while (running.size > 0) {
         heartbeat();
