@@ -9,10 +9,15 @@ export interface TextElement {
 }
 
 export interface DicomEdits {
-  /** Elements to write, replacing any with the same tag. */
+  /** Top-level elements to write, replacing any with the same tag. */
   set?: TextElement[];
-  /** Tags whose value is emptied when present (kept as zero-length elements, as type 2 attributes must be). */
+  /**
+   * Tags whose value is emptied wherever they occur, in the items of sequences at any depth too (kept as
+   * zero-length elements, as type 2 attributes must be). A top-level tag also in `set` is written instead.
+   */
   blank?: string[];
+  /** Tags whose elements are dropped wherever they occur (sequences whose items only identify someone). */
+  remove?: string[];
 }
 
 const DEFLATED = '1.2.840.10008.1.2.1.99';
@@ -85,7 +90,8 @@ class Reader {
       length = this.u32(at + 4);
       valueStart = at + 8;
     }
-    const end = length === UNDEFINED ? this.skipUndefined(valueStart, explicit) : valueStart + length;
+    // An undefined-length UN is a sequence whose items are implicit VR (PS3.5 6.2.2).
+    const end = length === UNDEFINED ? this.skipUndefined(valueStart, explicit && vr !== 'UN') : valueStart + length;
     if (end > this.bytes.length) throw malformed(`an element at byte ${at} runs past the end`);
     return { tag, vr, start: at, valueStart, end };
   }
@@ -187,32 +193,158 @@ export function readTextElements(bytes: Uint8Array, tags: readonly string[]): Re
   return out;
 }
 
+const ITEM = 0xfffee000;
+const ITEM_END = 0xfffee00d;
+const SEQUENCE_END = 0xfffee0dd;
+const PIXEL_DATA = 0x7fe00010;
+
+/** The elements of an item: up to `to`, or (undefined length) up to its delimiter, whose end is returned too. */
+function itemElements(reader: Reader, from: number, to: number | undefined, explicit: boolean): { spans: Span[]; end: number } {
+  const spans: Span[] = [];
+  let pos = from;
+  for (;;) {
+    if (to !== undefined ? pos >= to : reader.tag(pos) === ITEM_END) break;
+    const span = reader.element(pos, explicit);
+    spans.push(span);
+    pos = span.end;
+  }
+  return { spans, end: to ?? pos + 8 };
+}
+
+/** The items of a sequence element, each as its elements. */
+function sequenceItems(reader: Reader, span: Span, explicit: boolean): Span[][] {
+  const items: Span[][] = [];
+  let pos = span.valueStart;
+  while (pos < span.end) {
+    const tag = reader.tag(pos);
+    if (tag === SEQUENCE_END) break;
+    if (tag !== ITEM) throw malformed(`expected an item at byte ${pos}`);
+    const length = reader.u32(pos + 4);
+    const item = itemElements(reader, pos + 8, length === UNDEFINED ? undefined : pos + 8 + length, explicit);
+    items.push(item.spans);
+    pos = item.end;
+  }
+  return items;
+}
+
 /**
- * Rewrites top-level elements of a DICOM Part 10 file: sets text elements (replacing or inserting them in tag
- * order) and empties others. Everything else, pixel data included, is copied byte for byte; any transfer
+ * How the items of an element are encoded, if it holds items: SQ; in implicit VR any element whose value opens
+ * with an item (no VR says so); and UN holding a sequence of unknown type, whose items are implicit VR (PS3.5 6.2.2).
+ */
+function sequenceEncoding(reader: Reader, span: Span, explicit: boolean): boolean | null {
+  if (span.tag === PIXEL_DATA || span.end - span.valueStart < 8) return null;
+  if (span.vr === 'SQ') return explicit;
+  if ((span.vr === undefined || span.vr === 'UN') && reader.tag(span.valueStart) === ITEM) return false;
+  return null;
+}
+
+interface ResolvedEdits {
+  blank: Set<number>;
+  remove: Set<number>;
+  set: Map<number, TextElement>;
+}
+
+class DatasetEditor {
+  constructor(
+    readonly reader: Reader,
+    readonly encoding: Encoding,
+    readonly edits: ResolvedEdits,
+  ) {}
+
+  private u16(v: number): Buffer {
+    const b = Buffer.alloc(2);
+    if (this.encoding.bigEndian) b.writeUInt16BE(v);
+    else b.writeUInt16LE(v);
+    return b;
+  }
+
+  private u32(v: number): Buffer {
+    const b = Buffer.alloc(4);
+    if (this.encoding.bigEndian) b.writeUInt32BE(v);
+    else b.writeUInt32LE(v);
+    return b;
+  }
+
+  private delimiter(tag: number): Buffer {
+    return Buffer.concat([this.u16(tag >>> 16), this.u16(tag & 0xffff), this.u32(0)]);
+  }
+
+  /**
+   * The edited bytes of a list of elements, or null when nothing in them changed (the caller copies them).
+   * Elements whose items changed are written again with undefined lengths, which needs no length arithmetic.
+   */
+  elements(spans: Span[], explicit: boolean, top: boolean): Buffer | null {
+    const pieces: Array<{ tag: number; bytes: Buffer }> = [];
+    const touchedGroups = new Set<number>();
+    for (const span of spans) {
+      if (top && this.edits.set.has(span.tag)) {
+        touchedGroups.add(span.tag >>> 16);
+        continue;
+      }
+      if (this.edits.remove.has(span.tag)) {
+        touchedGroups.add(span.tag >>> 16);
+        continue;
+      }
+      if (this.edits.blank.has(span.tag)) {
+        touchedGroups.add(span.tag >>> 16);
+        pieces.push({ tag: span.tag, bytes: encodeText(span.tag, span.vr ?? 'UN', '', { ...this.encoding, explicit }) });
+        continue;
+      }
+      const itemsExplicit = sequenceEncoding(this.reader, span, explicit);
+      const edited = itemsExplicit === null ? null : this.sequence(span, explicit, itemsExplicit);
+      if (edited) touchedGroups.add(span.tag >>> 16);
+      pieces.push({ tag: span.tag, bytes: edited ?? this.reader.bytes.subarray(span.start, span.end) });
+    }
+    if (top) {
+      for (const [tag, e] of this.edits.set) {
+        touchedGroups.add(tag >>> 16);
+        pieces.push({ tag, bytes: encodeText(tag, e.vr, e.value, this.encoding) });
+      }
+    }
+    if (touchedGroups.size === 0) return null;
+    // Group lengths of the groups touched would no longer be true.
+    const kept = pieces.filter((p) => !((p.tag & 0xffff) === 0 && touchedGroups.has(p.tag >>> 16)));
+    kept.sort((a, b) => a.tag - b.tag);
+    return Buffer.concat(kept.map((p) => p.bytes));
+  }
+
+  private sequence(span: Span, explicit: boolean, itemsExplicit: boolean): Buffer | null {
+    let items: Span[][];
+    try {
+      items = sequenceItems(this.reader, span, itemsExplicit);
+    } catch (error) {
+      // An implicit-VR value that only looked like items (or a UN one that is not a sequence) is copied as it is.
+      if (span.vr === 'SQ') throw error;
+      return null;
+    }
+    const edited = items.map((item) => this.elements(item, itemsExplicit, false));
+    if (edited.every((e) => e === null)) return null;
+    const header = explicit
+      ? Buffer.concat([this.u16(span.tag >>> 16), this.u16(span.tag & 0xffff), Buffer.from(span.vr!, 'latin1'), Buffer.alloc(2), this.u32(UNDEFINED)])
+      : Buffer.concat([this.u16(span.tag >>> 16), this.u16(span.tag & 0xffff), this.u32(UNDEFINED)]);
+    const body = items.map((item, i) => {
+      const content = edited[i] ?? (item.length ? this.reader.bytes.subarray(item[0]!.start, item.at(-1)!.end) : Buffer.alloc(0));
+      return Buffer.concat([this.u16(ITEM >>> 16), this.u16(ITEM & 0xffff), this.u32(UNDEFINED), content, this.delimiter(ITEM_END)]);
+    });
+    return Buffer.concat([header, ...body, this.delimiter(SEQUENCE_END)]);
+  }
+}
+
+/**
+ * Rewrites a DICOM Part 10 file: sets top-level text elements (replacing or inserting them in tag order), empties
+ * or drops others at any depth. Everything else, pixel data included, is copied byte for byte; any transfer
  * syntax is kept (deflated data sets are inflated, edited and deflated again). Group lengths of the groups
  * touched are dropped, since they would no longer be true. Throws DICOM_MALFORMED for a file it cannot walk.
  */
 export function editDicom(bytes: Uint8Array, edits: DicomEdits): Buffer {
   const part = splitPart10(bytes);
   const encoding = encodingOf(part.transferSyntax);
-  const spans = topLevel(new Reader(part.dataset, encoding));
-  const blank = new Set((edits.blank ?? []).map(parseTag));
-  const set = new Map((edits.set ?? []).map((e) => [parseTag(e.tag), e]));
-  const touchedGroups = new Set([...blank, ...set.keys()].map((t) => t >>> 16));
-
-  const pieces: Array<{ tag: number; bytes: Buffer }> = [];
-  for (const span of spans) {
-    if (set.has(span.tag)) continue;
-    if ((span.tag & 0xffff) === 0 && touchedGroups.has(span.tag >>> 16)) continue;
-    if (blank.has(span.tag)) {
-      pieces.push({ tag: span.tag, bytes: encodeText(span.tag, span.vr ?? 'UN', '', encoding) });
-      continue;
-    }
-    pieces.push({ tag: span.tag, bytes: part.dataset.subarray(span.start, span.end) });
-  }
-  for (const [tag, e] of set) pieces.push({ tag, bytes: encodeText(tag, e.vr, e.value, encoding) });
-  pieces.sort((a, b) => a.tag - b.tag);
-  const dataset = Buffer.concat(pieces.map((p) => p.bytes));
+  const reader = new Reader(part.dataset, encoding);
+  const editor = new DatasetEditor(reader, encoding, {
+    blank: new Set((edits.blank ?? []).map(parseTag)),
+    remove: new Set((edits.remove ?? []).map(parseTag)),
+    set: new Map((edits.set ?? []).map((e) => [parseTag(e.tag), e])),
+  });
+  const dataset = editor.elements(topLevel(reader), encoding.explicit, true) ?? part.dataset;
   return Buffer.concat([part.head, part.transferSyntax === DEFLATED ? zlib.deflateRawSync(dataset) : dataset]);
 }
