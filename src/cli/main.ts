@@ -9,6 +9,6 @@ export async function main(argv: string[]): Promise<void> {
     .description('Train, compare and deploy classifiers of bone radiographs (fractured vs normal).')
     .version(VERSION)
     .showHelpAfterError();
-  for (const register of await loadCommands()) register(program);
+  for (const register of await loadCommands(argv)) register(program);
   await program.parseAsync(argv);
 }
