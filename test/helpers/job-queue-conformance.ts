@@ -75,6 +75,22 @@ export function runJobQueueConformance(name: string, factory: Factory): void {
       expect(await firstGroup()).toEqual(['completed']);
     });
 
+    it('replays what a job reported to a listener that comes after it finished, then nothing twice', async () => {
+      const job = await enqueue({ behave: 'echo' });
+      await queue.result(job.id);
+      const events: JobEvent[] = [];
+      const stop = queue.events(job.id, (e) => events.push(e));
+      await until('the completion is replayed', () => events.some((e) => e.type === 'status' && e.status === 'completed'));
+      // A moment more: a live copy of a replayed event would arrive now.
+      await new Promise((r) => setTimeout(r, 500));
+      stop();
+      expect(events.filter((e) => e.type === 'progress')).toEqual([
+        { type: 'progress', jobId: job.id, progress: { percent: 50, message: 'half way', metrics: { step: 1 } } },
+      ]);
+      expect(events.filter((e) => e.type === 'status' && e.status === 'completed')).toHaveLength(1);
+      expect(events.every((e) => e.jobId === job.id)).toBe(true);
+    });
+
     it('survives a job whose process dies, and retries it with what the attempt remembered', async () => {
       const crashed = await enqueue({ behave: 'crash' }, { maxAttempts: 1 });
       const retried = await enqueue({ behave: 'crash-once' }, { maxAttempts: 2 });

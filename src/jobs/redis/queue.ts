@@ -23,12 +23,41 @@ export interface RedisJobData {
 const CANCELLED = 'JOB_CANCELLED';
 const ALL_STATES: JobType[] = ['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children'];
 
+/** A BullMQ stream event as a job event; null for those a job's followers do not see. */
+function jobEventFrom(name: string, args: Record<string, unknown>): JobEvent | null {
+  const jobId = String(args.jobId ?? '');
+  switch (name) {
+    case 'progress':
+      return typeof args.data === 'object' && args.data !== null ? { type: 'progress', jobId, progress: args.data as JobProgress } : null;
+    case 'active':
+      return { type: 'status', jobId, status: 'running' };
+    case 'completed':
+      return { type: 'status', jobId, status: 'completed' };
+    case 'failed': {
+      const reason = String(args.failedReason ?? '');
+      return { type: 'status', jobId, status: reason.startsWith(CANCELLED) ? 'cancelled' : 'failed', error: reason };
+    }
+    case 'waiting':
+      return { type: 'status', jobId, status: 'queued' };
+    default:
+      return null;
+  }
+}
+
+/** Whether stream entry id `a` (`ms-seq`) comes after `b`. */
+function entryAfter(a: string, b: string): boolean {
+  const [am, as] = a.split('-').map(Number) as [number, number];
+  const [bm, bs] = b.split('-').map(Number) as [number, number];
+  return am > bm || (am === bm && as > bs);
+}
+
 /** The distributed queue: BullMQ on Redis, one queue per workspace. Workers on any machine that has the workspace. */
 export class RedisJobQueue implements JobQueue {
   readonly name = 'redis';
   private events_?: QueueEvents;
+  private eventsStarted?: Promise<void>;
   private eventsConnection?: Redis;
-  private readonly listeners = new Set<(event: JobEvent) => void>();
+  private readonly listeners = new Set<(event: JobEvent, streamEntry: string) => void>();
 
   private constructor(
     readonly url: string,
@@ -114,28 +143,76 @@ export class RedisJobQueue implements JobQueue {
     return waitForJob(() => this.get(id));
   }
 
+  /**
+   * What the job reported so far, as far as the queue's event stream keeps it (BullMQ caps it, 10,000 events by
+   * default), then live events. Both come from the same stream, so its entry ids put them in one order without
+   * repeats: live events that arrive while the past is read wait, and those already replayed are dropped.
+   */
   events(id: string, listener: (event: JobEvent) => void): () => void {
-    const filtered = (event: JobEvent) => event.jobId === id && listener(event);
+    let replaying = true;
+    let last = '0-0';
+    const waiting: Array<[JobEvent, string]> = [];
+    const deliver = (event: JobEvent, entry: string) => {
+      if (!entryAfter(entry, last)) return;
+      last = entry;
+      listener(event);
+    };
+    const filtered = (event: JobEvent, entry: string) => {
+      if (event.jobId !== id) return;
+      if (replaying) waiting.push([event, entry]);
+      else deliver(event, entry);
+    };
     this.listeners.add(filtered);
-    this.queueEvents();
+    void this.queueEvents().then(() => this.pastEvents(id)).then(
+      (past) => {
+        for (const [event, entry] of past) deliver(event, entry);
+      },
+      () => undefined, // the past is a convenience; live events still flow
+    ).finally(() => {
+      replaying = false;
+      for (const [event, entry] of waiting.splice(0)) deliver(event, entry);
+    });
     return () => this.listeners.delete(filtered);
   }
 
-  private queueEvents(): QueueEvents {
-    if (this.events_) return this.events_;
-    this.eventsConnection = this.connection.duplicate();
-    const events = new QueueEvents(this.queue.name, { connection: this.eventsConnection });
-    const emit = (event: JobEvent) => {
-      for (const listener of this.listeners) listener(event);
-    };
-    events.on('progress', ({ jobId, data }) => typeof data === 'object' && emit({ type: 'progress', jobId, progress: data as unknown as JobProgress }));
-    events.on('active', ({ jobId }) => emit({ type: 'status', jobId, status: 'running' }));
-    events.on('completed', ({ jobId }) => emit({ type: 'status', jobId, status: 'completed' }));
-    events.on('failed', ({ jobId, failedReason }) =>
-      emit({ type: 'status', jobId, status: failedReason.startsWith(CANCELLED) ? 'cancelled' : 'failed', error: failedReason }));
-    events.on('waiting', ({ jobId }) => emit({ type: 'status', jobId, status: 'queued' }));
-    this.events_ = events;
-    return events;
+  private async pastEvents(id: string): Promise<Array<[JobEvent, string]>> {
+    const past: Array<[JobEvent, string]> = [];
+    let from = '-';
+    for (;;) {
+      const entries = await this.connection.xrange(this.queue.keys.events!, from, '+', 'COUNT', 1000);
+      for (const [entry, fields] of entries) {
+        const args: Record<string, string> = {};
+        for (let i = 0; i + 1 < fields.length; i += 2) args[fields[i]!] = fields[i + 1]!;
+        if (args.jobId !== id) continue;
+        const event = jobEventFrom(args.event ?? '', { ...args, data: args.data === undefined ? undefined : JSON.parse(args.data) });
+        if (event) past.push([event, entry]);
+      }
+      if (entries.length < 1000) return past;
+      from = `(${entries.at(-1)![0]}`;
+    }
+  }
+
+  /**
+   * Starts the one live reader of the stream, from its newest entry as of now rather than from whenever its first
+   * blocking read happens to reach Redis, so that no event falls between a replay and the live ones.
+   */
+  private queueEvents(): Promise<void> {
+    this.eventsStarted ??= (async () => {
+      const newest = await this.connection.xrevrange(this.queue.keys.events!, '+', '-', 'COUNT', 1);
+      this.eventsConnection = this.connection.duplicate();
+      const events = new QueueEvents(this.queue.name, { connection: this.eventsConnection, lastEventId: newest[0]?.[0] ?? '0-0' });
+      for (const name of ['progress', 'active', 'completed', 'failed', 'waiting'] as const) {
+        events.on(name, (args: Record<string, unknown>, entry: string) => {
+          const event = jobEventFrom(name, args);
+          if (event) for (const listener of this.listeners) listener(event, entry);
+        });
+      }
+      this.events_ = events;
+    })().catch((error: unknown) => {
+      this.eventsStarted = undefined; // the next follower tries again
+      throw error;
+    });
+    return this.eventsStarted;
   }
 
   work(options: WorkOptions): Promise<JobWorker> {
@@ -143,6 +220,7 @@ export class RedisJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
+    await this.eventsStarted?.catch(() => undefined);
     await this.events_?.close();
     this.eventsConnection?.disconnect();
     await this.queue.close();
