@@ -14,7 +14,7 @@ export async function compareRoutes(app: FastifyInstance, ctx: WebContext, evalu
   app.get<{ Params: { project: string } }>('/api/projects/:project/compare', async (request) => {
     const project = ctx.project(request.params.project);
     const rows = compareRuns(ctx.store, project.id);
-    return { rows: rows.map((row) => ({ ...row, curvesHeld: evaluations.get(row.run) !== undefined })) };
+    return { rows: rows.map((row) => ({ ...row, curvesHeld: evaluations.get(ctx.store, row.run) !== undefined })) };
   });
 
   app.post<{ Params: { run: string } }>('/api/runs/:run/evaluate', async (request) => {
@@ -27,7 +27,7 @@ export async function compareRoutes(app: FastifyInstance, ctx: WebContext, evalu
     ctx.project(request.params.project);
     const ids = (request.query.runs ?? '').split(',').filter(Boolean);
     const series: RocSeries[] = ids.flatMap((id, i) => {
-      const held = evaluations.get(id);
+      const held = evaluations.get(ctx.store, id);
       if (!held) return [];
       const op = held.report.curves.operatingPoint;
       return [{
@@ -42,7 +42,7 @@ export async function compareRoutes(app: FastifyInstance, ctx: WebContext, evalu
 
   app.get<{ Params: { run: string }; Querystring: { threshold?: string } }>('/api/runs/:run/confusion', async (request) => {
     const run = getRun(ctx.store, request.params.run);
-    const held = evaluations.get(run.id) ?? (await evaluations.evaluate(ctx.store, run.id));
+    const held = evaluations.get(ctx.store, run.id) ?? (await evaluations.evaluate(ctx.store, run.id));
     const threshold = request.query.threshold !== undefined ? Number(request.query.threshold) : held.report.threshold;
     if (!(threshold >= 0 && threshold <= 1)) throw new OsteonError('BAD_REQUEST', `The threshold must be a number from 0 to 1, got "${request.query.threshold}".`);
     const confusion = confusionAt(held, threshold);

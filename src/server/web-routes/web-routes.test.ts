@@ -149,6 +149,21 @@ describe('web routes', () => {
     expect(confusion.sensitivity).toBe(1);
     expect(confusion.specificity).toBe(0);
 
+    // A restarted server still holds the evaluation; once a test image is excluded it is stale, and back again once not.
+    const restarted = Fastify();
+    await restarted.register(webApi({ workspace }));
+    await restarted.ready();
+    try {
+      const held = async () => (await restarted.inject({ method: 'GET', url: '/api/projects/wrist/compare' })).json().rows[0].curvesHeld;
+      expect(await held()).toBe(true);
+      expect((await json('POST', '/api/projects/wrist/review', { ids: [cellIds[0]], status: 'excluded' })).body).toEqual({ changed: 1 });
+      expect(await held()).toBe(false);
+      expect((await json('POST', '/api/projects/wrist/review', { ids: [cellIds[0]], status: 'ready' })).body).toEqual({ changed: 1 });
+      expect(await held()).toBe(true);
+    } finally {
+      await restarted.close();
+    }
+
     const deployed = await json('POST', `/api/runs/${runId}/deploy`, {});
     expect(deployed.status).toBe(201);
     const models = (await json('GET', '/api/models')).body;
