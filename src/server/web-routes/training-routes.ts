@@ -80,6 +80,11 @@ export async function trainingRoutes(app: FastifyInstance, ctx: WebContext, sess
     return { runs: listRuns(ctx.store, project.id) };
   });
 
+  app.post<{ Params: { run: string } }>('/api/runs/:run/resume', async (request, reply) => {
+    const session = await sessions.resume(getRun(ctx.store, request.params.run));
+    return reply.status(202).send({ session });
+  });
+
   app.get<{ Params: { run: string } }>('/api/runs/:run/epochs', async (request) => {
     const run = getRun(ctx.store, request.params.run);
     return { run, epochs: runEpochs(ctx.store, run.id) };

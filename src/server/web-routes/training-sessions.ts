@@ -1,5 +1,7 @@
-import { FINISHED, type JobEvent, type JobInfo, type JobQueue, type JobStatus, type TrainJobPayload, type TrainJobResult } from '../../jobs/index.js';
+import { OsteonError } from '../../errors.js';
+import { enqueueTraining, FINISHED, type JobEvent, type JobInfo, type JobQueue, type JobStatus, type TrainJobPayload, type TrainJobResult } from '../../jobs/index.js';
 import type { TrainRecipe } from '../../train/recipe.js';
+import { newRunId, type Run } from '../../train/runs.js';
 import { enqueuePlannedTraining, type PlannedTraining } from '../training-requests.js';
 
 export type SessionStatus = 'running' | 'completed' | 'failed' | 'cancelled';
@@ -73,6 +75,16 @@ export class TrainingSessions {
   async launch(project: { id: number }, planned: PlannedTraining[]): Promise<TrainingSession> {
     const { group, jobs } = await enqueuePlannedTraining(this.queue, project.id, planned);
     return sessionOf(group, jobs);
+  }
+
+  /** Continues a stopped or interrupted run from its last complete epoch, as a session of one job. */
+  async resume(run: Run): Promise<TrainingSession> {
+    if (run.status !== 'stopped' && run.status !== 'interrupted') {
+      throw new OsteonError('RUN_NOT_RESUMABLE', `Run ${run.id} is ${run.status}; only a stopped or interrupted run resumes.`);
+    }
+    const group = newRunId('training');
+    // The recipe rides along for the page (architecture, epochs); the job trains the run's own.
+    return sessionOf(group, [await enqueueTraining(this.queue, { project: run.projectId, recipe: run.recipe, resume: run.id }, { group })]);
   }
 
   async get(id: string): Promise<TrainingSession | undefined> {

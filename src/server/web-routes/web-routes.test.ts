@@ -182,4 +182,35 @@ describe('web routes', () => {
     const garbage = await app.inject({ method: 'POST', url: '/api/predict', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from('not an image') });
     expect(garbage.statusCode).toBe(415);
   });
+
+  it('resumes a stopped run from the page from its last complete epoch, and refuses a finished one', async () => {
+    const launch = await json('POST', '/api/projects/wrist/trainings', {
+      archs: ['resnet18'], recipe: { size: 32, epochs: 6, batchSize: 8, threads: 1, patience: 0 },
+    });
+    const sessionId = launch.body.session.id;
+    const runOf = async () => ((await json('GET', `/api/trainings/${sessionId}`)).body.session.runs[0] ?? null) as { runId: string } | null;
+    const runStatus = async (id: string) => (await json('GET', `/api/runs/${id}/epochs`)).body.run as { status: string; epochsDone: number };
+    let runId: string | undefined;
+    for (let i = 0; i < 600 && !(runId && (await runStatus(runId)).epochsDone >= 1); i++) {
+      runId = (await runOf())?.runId;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await json('POST', `/api/trainings/${sessionId}/cancel`)).body.cancelling).toBe(true);
+    for (let i = 0; i < 600 && (await runStatus(runId!)).status !== 'stopped'; i++) await new Promise((r) => setTimeout(r, 100));
+    const stopped = await runStatus(runId!);
+    expect(stopped.status).toBe('stopped');
+    expect(stopped.epochsDone).toBeLessThan(6);
+
+    const resumed = await json('POST', `/api/runs/${runId}/resume`);
+    expect(resumed.status).toBe(202);
+    expect(resumed.body.session.recipes[0]).toMatchObject({ arch: 'resnet18', epochs: 6 });
+    const stream = await app.inject({ method: 'GET', url: `/api/trainings/${resumed.body.session.id}/events` });
+    const start = stream.payload.split('\n\n').find((b) => b.startsWith('event: start'))!;
+    expect(JSON.parse(start.split('\n').find((l) => l.startsWith('data: '))!.slice(6))).toMatchObject({ runId, startEpoch: stopped.epochsDone });
+    expect(await runStatus(runId!)).toMatchObject({ status: 'completed', epochsDone: 6 });
+
+    const again = await json('POST', `/api/runs/${runId}/resume`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('RUN_NOT_RESUMABLE');
+  });
 });

@@ -77,7 +77,9 @@ export async function trainingPage(main: HTMLElement, project: Project): Promise
     epochPoints.clear();
     runArch.clear();
     const total = session.recipes.reduce((sum, r) => sum + r.epochs, 0);
-    let doneEpochs = 0;
+    // Complete epochs per run: a resumed run, or a job that started again, begins past its completed ones.
+    const runEpochsDone = new Map<string, number>();
+    const doneEpochs = () => [...runEpochsDone.values()].reduce((a, b) => a + b, 0);
     const waiting = session.jobs.filter((j) => j.status === 'queued');
     if (waiting.length === session.jobs.length) statusLine.textContent = `Queued as job ${waiting.map((j) => j.id).join(', ')}; waiting for a worker…`;
     drawCharts();
@@ -85,6 +87,7 @@ export async function trainingPage(main: HTMLElement, project: Project): Promise
       const e = data as Record<string, unknown> & { runId: string };
       if (type === 'start') {
         runArch.set(e.runId, String(e.arch));
+        runEpochsDone.set(e.runId, Number(e.startEpoch ?? 0));
         statusLine.textContent = `Training ${e.arch} (${e.runId})…`;
       } else if (type === 'prepare') {
         statusLine.textContent = `Preparing data: ${e.stage} ${e.done}/${e.total}`;
@@ -94,11 +97,11 @@ export async function trainingPage(main: HTMLElement, project: Project): Promise
         const list = steps.get(e.runId) ?? [];
         list.push([x, Number(e.loss)]);
         steps.set(e.runId, list);
-        progress.value = (doneEpochs + Number(e.step) / Number(e.stepsPerEpoch)) / Math.max(1, total);
+        progress.value = (doneEpochs() + Number(e.step) / Number(e.stepsPerEpoch)) / Math.max(1, total);
         statusLine.textContent = `${runArch.get(e.runId)}: epoch ${epoch + 1}, step ${e.step}/${e.stepsPerEpoch}, loss ${fmt(Number(e.loss))}, ${fmt(Number(e.imagesPerSecond), 1)} img/s`;
         drawCharts();
       } else if (type === 'epoch') {
-        doneEpochs++;
+        runEpochsDone.set(e.runId, Number(e.epoch) + 1);
         const m = e.metrics as Record<string, number | null>;
         const epoch = Number(e.epoch) + 1;
         const points = epochPoints.get(e.runId) ?? { trainLoss: [], valLoss: [], valAuroc: [] };
@@ -106,7 +109,7 @@ export async function trainingPage(main: HTMLElement, project: Project): Promise
         if (typeof m.valLoss === 'number') points.valLoss.push([epoch, m.valLoss]);
         if (typeof m.trainLoss === 'number') points.trainLoss.push([epoch, m.trainLoss]);
         epochPoints.set(e.runId, points);
-        progress.value = doneEpochs / Math.max(1, total);
+        progress.value = doneEpochs() / Math.max(1, total);
         statusLine.textContent = `${runArch.get(e.runId)}: epoch ${epoch} done, validation AUROC ${fmt(m.valAuroc)}`;
         drawCharts();
       } else if (type === 'job') {
@@ -142,10 +145,26 @@ export async function trainingPage(main: HTMLElement, project: Project): Promise
     const { runs } = await api<{ runs: Run[] }>('GET', `${base}/runs`);
     runsTable.replaceChildren(runs.length === 0 ? h('p', { class: 'muted' }, 'No runs yet.') : h('table', null,
       h('caption', null, 'Runs of this project'),
-      h('thead', null, h('tr', null, ...['Run', 'Model', 'Status', 'Epochs', 'Best val AUROC', 'Train time'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', null, h('tr', null, ...['Run', 'Model', 'Status', 'Epochs', 'Best val AUROC', 'Train time', ''].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, ...runs.slice().reverse().map((r) => h('tr', null, h('td', null, h('code', null, r.id)), h('td', null, r.arch),
-        h('td', null, h('span', { class: `tag run-${r.status}` }, r.status)), h('td', null, `${r.epochsDone}/${r.recipe.epochs}`),
-        h('td', null, fmt(r.bestValAuroc)), h('td', null, `${Math.round(r.trainSeconds)} s`))))));
+        h('td', null, h('span', { class: `tag run-${r.status}`, ...(r.status === 'interrupted' ? { title: 'Its training process was killed; it resumes from its last complete epoch.' } : {}) }, r.status)),
+        h('td', null, `${r.epochsDone}/${r.recipe.epochs}`), h('td', null, fmt(r.bestValAuroc)), h('td', null, `${Math.round(r.trainSeconds)} s`),
+        h('td', null, r.status === 'stopped' || r.status === 'interrupted'
+          ? button('Resume', (e) => void resume(r.id, e.currentTarget as HTMLButtonElement), { disabled: current !== null })
+          : ''))))));
+  }
+
+  async function resume(runId: string, trigger: HTMLButtonElement): Promise<void> {
+    trigger.disabled = true;
+    try {
+      const { session } = await api<{ session: Session }>('POST', `/api/runs/${runId}/resume`);
+      toast(`Resuming ${runId} from its last complete epoch.`);
+      follow(session);
+      void loadRuns();
+    } catch (error) {
+      trigger.disabled = false;
+      toast((error as Error).message, 'error');
+    }
   }
 
   form.addEventListener('submit', async (e) => {
