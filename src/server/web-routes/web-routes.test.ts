@@ -185,7 +185,7 @@ describe('web routes', () => {
 
   it('resumes a stopped run from the page from its last complete epoch, and refuses a finished one', async () => {
     const launch = await json('POST', '/api/projects/wrist/trainings', {
-      archs: ['resnet18'], recipe: { size: 32, epochs: 6, batchSize: 8, threads: 1, patience: 0 },
+      archs: ['resnet18'], recipe: { size: 32, epochs: 20, batchSize: 8, threads: 1, patience: 0 },
     });
     const sessionId = launch.body.session.id;
     const runOf = async () => ((await json('GET', `/api/trainings/${sessionId}`)).body.session.runs[0] ?? null) as { runId: string } | null;
@@ -199,15 +199,15 @@ describe('web routes', () => {
     for (let i = 0; i < 600 && (await runStatus(runId!)).status !== 'stopped'; i++) await new Promise((r) => setTimeout(r, 100));
     const stopped = await runStatus(runId!);
     expect(stopped.status).toBe('stopped');
-    expect(stopped.epochsDone).toBeLessThan(6);
+    expect(stopped.epochsDone).toBeLessThan(20);
 
     const resumed = await json('POST', `/api/runs/${runId}/resume`);
     expect(resumed.status).toBe(202);
-    expect(resumed.body.session.recipes[0]).toMatchObject({ arch: 'resnet18', epochs: 6 });
+    expect(resumed.body.session.recipes[0]).toMatchObject({ arch: 'resnet18', epochs: 20 });
     const stream = await app.inject({ method: 'GET', url: `/api/trainings/${resumed.body.session.id}/events` });
     const start = stream.payload.split('\n\n').find((b) => b.startsWith('event: start'))!;
     expect(JSON.parse(start.split('\n').find((l) => l.startsWith('data: '))!.slice(6))).toMatchObject({ runId, startEpoch: stopped.epochsDone });
-    expect(await runStatus(runId!)).toMatchObject({ status: 'completed', epochsDone: 6 });
+    expect(await runStatus(runId!)).toMatchObject({ status: 'completed', epochsDone: 20 });
 
     const again = await json('POST', `/api/runs/${runId}/resume`);
     expect(again.status).toBe(409);
