@@ -18,6 +18,7 @@ import { readRunState, runFiles, saveEpochCheckpoint, type RunState } from './ch
 import { preprocessSpecFor } from './preprocess-spec.js';
 import { defaultRecipe, DEFAULT_RECIPE, validateRecipe, type TrainRecipe } from './recipe.js';
 import { createRun, getRun, newRunId, recordEpoch, updateRun } from './runs.js';
+import { reconcileEpochRecords } from './reconcile-epochs.js';
 import { currentOwner, ownerState } from './run-owner.js';
 import { learningRateAt } from './schedule.js';
 import { scoreValidation, type ValidationScores } from './validate.js';
@@ -207,6 +208,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     loaders.push(val);
 
     let state = readRunState(runDir);
+    if (resumed && state) reconcileEpochRecords(store, id, runFiles(runDir).metrics, state);
     const model = await prepareModel(graph, resolveInit(recipe, options.workspace), precision, runDir, state, emit);
     if (recipe.classBalancing === 'weights') {
       await model.configureLoss({ labelSmoothing: recipe.labelSmoothing, classWeights: classWeights(train.labels, project.classes.length) });
