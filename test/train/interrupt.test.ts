@@ -39,8 +39,9 @@ async function osteonOnce(args: string[]) {
   return { code, stdout: stdout.join(''), stderr: osteon.lines.join('\n') };
 }
 
-async function trainThenSignal(signal: 'SIGINT' | 'SIGTERM', target: 'group' | 'command') {
-  const osteon = spawnOsteon([...trainArgs, '--workspace', workspace, '--json'], { detached: true });
+async function trainThenSignal(signal: 'SIGINT' | 'SIGTERM', target: 'group' | 'command', archs = 'small_cnn') {
+  const args = trainArgs.map((a) => (a === 'small_cnn' ? archs : a));
+  const osteon = spawnOsteon([...args, '--workspace', workspace, '--json'], { detached: true });
   const stdout: string[] = [];
   osteon.child.stdout.on('data', (chunk) => stdout.push(String(chunk)));
   await osteon.waitForLine(/^epoch 1:/, 90_000);
@@ -58,8 +59,9 @@ async function trainThenSignal(signal: 'SIGINT' | 'SIGTERM', target: 'group' | '
 }
 
 describe('osteon train, interrupted', () => {
-  it('Ctrl-C to the process group stops the run after its current step, stopped and resumable', async () => {
-    const { code, printed, stored, lines } = await trainThenSignal('SIGINT', 'group');
+  it('Ctrl-C to the process group stops the run after its current step, stopped and resumable, and trains nothing more', async () => {
+    // Two architectures asked for: the second must not start after the Ctrl-C.
+    const { code, printed, stored, lines } = await trainThenSignal('SIGINT', 'group', 'small_cnn,small_cnn');
     expect(lines.join('\n')).toMatch(/stopping after the current step/);
     expect(code).toBe(0);
     expect(printed.status).toBe('stopped');

@@ -77,12 +77,16 @@ export function register(program: Command): void {
         await trainThroughQueue(o, workspace, queueUrl, jobs);
         return;
       }
+      let interrupted = false;
       for (const job of jobs) {
+        // Ctrl-C stops the whole command: the architectures after this one are not started.
+        if (interrupted) break;
         const launched = launchTraining({ workspace, project: o.project ?? '', ...job, onEvent: trainingProgressPrinter() });
         // Ctrl-C or SIGTERM: stop after the current step (the run stays resumable); a second Ctrl-C kills.
         const kill = () => launched.kill('SIGKILL');
         const interrupt = () => {
           log('stopping after the current step (press Ctrl-C again to kill)…');
+          interrupted = true;
           launched.stop();
           process.removeListener('SIGINT', interrupt);
           process.removeListener('SIGTERM', interrupt);
@@ -99,10 +103,23 @@ export function register(program: Command): void {
         }
       }
       printResult(o, { runs: runs.map((r) => ({ id: r.id, arch: r.arch, status: r.status, epochs: r.epochsDone, best: r.best, imagesPerSecond: r.imagesPerSecond, trainSeconds: r.trainSeconds })) }, () =>
-        runs.map((r) => `${r.id}: ${r.status}, best epoch ${r.best.epoch === null ? '-' : r.best.epoch + 1}, val AUROC ${r.best.valAuroc?.toFixed(3) ?? 'n/a'}`).join('\n'),
+        [
+          ...runs.map((r) => `${r.id}: ${r.status}, best epoch ${r.best.epoch === null ? '-' : r.best.epoch + 1}, val AUROC ${r.best.valAuroc?.toFixed(3) ?? 'n/a'}`),
+          ...nextSteps(runs, o.project),
+        ].join('\n'),
       );
     }),
   );
+}
+
+/** What a person usually does next with the runs just trained. */
+function nextSteps(runs: TrainRunResult[], project: string | undefined): string[] {
+  const stopped = runs.filter((r) => r.status === 'stopped');
+  const trained = runs.filter((r) => r.best.epoch !== null);
+  return [
+    ...(stopped.length ? [`resume: osteon train --resume ${stopped[0]!.id}`] : []),
+    ...(trained.length ? [`evaluate on the test split: osteon eval --run ${trained[0]!.id}${project ? `; then osteon compare --project ${project}` : ''}`] : []),
+  ];
 }
 
 /** With a queue: one job per architecture, followed until done (or only enqueued with --detach). */
