@@ -77,6 +77,20 @@ describe('osteon train, interrupted', () => {
     expect(stored.epochsDone).toBeGreaterThanOrEqual(1);
   }, 180_000);
 
+  it('Ctrl-C ends a sweep after its current trial, with the table of the trials done', async () => {
+    const osteon = spawnOsteon(['sweep', '--project', 'synthetic', '--arch', 'small_cnn', '--grid', 'lr=1e-3,3e-4,1e-4',
+      '--size', '32', '--epochs', '200', '--set', 'batchSize=8', '--set', 'patience=0', '--set', 'threads=1',
+      '--workspace', workspace, '--json'], { detached: true });
+    const stdout: string[] = [];
+    osteon.child.stdout.on('data', (chunk) => stdout.push(String(chunk)));
+    await osteon.waitForLine(/^epoch 1:/, 90_000);
+    process.kill(-osteon.child.pid!, 'SIGINT');
+    expect(await osteon.exited).toBe(0);
+    const printed = JSON.parse(stdout.join('')) as { trials: Array<{ status: string; params: Record<string, string> }> };
+    expect(printed.trials).toHaveLength(1);
+    expect(printed.trials[0]).toMatchObject({ status: 'stopped', params: { lr: '1e-3' } });
+  }, 180_000);
+
   it('kill -9 of the group leaves the run interrupted, not running; a live run refuses a second trainer', async () => {
     const before = new Set(storedRuns().map((r) => r.id));
     const osteon = spawnOsteon([...trainArgs, '--workspace', workspace], { detached: true });

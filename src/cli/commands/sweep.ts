@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action, withGlobalOptions } from '../command.js';
+import { awaitInterruptible } from '../interruptible.js';
 import { log, printResult, type GlobalOptions } from '../output.js';
 import { trainingProgressPrinter } from '../train-progress.js';
 import { OsteonError } from '../../errors.js';
@@ -88,8 +89,10 @@ export function register(program: Command): void {
       for (const [i, recipe] of (queueUrl ? [] : recipes).entries()) {
         log(`trial ${i + 1}/${trials.length}: ${Object.entries(trials[i]!).map(([k, v]) => `${k}=${v}`).join(' ')}`);
         try {
-          const result = await launchTraining({ workspace, project: o.project, recipe, sweepId, onEvent: trainingProgressPrinter() }).result;
+          const { result, interrupted } = await awaitInterruptible(launchTraining({ workspace, project: o.project, recipe, sweepId, onEvent: trainingProgressPrinter() }));
           rows.push({ id: result.id, params: trials[i]!, status: result.status, valAuroc: result.best.valAuroc });
+          // Ctrl-C ends the sweep after this trial; the table shows the trials done.
+          if (interrupted) break;
         } catch (error) {
           // One failed trial (a diverging learning rate, say) must not end the sweep.
           rows.push({ id: null, params: trials[i]!, status: 'failed', valAuroc: null, error: (error as Error).message });

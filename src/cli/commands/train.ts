@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action, withGlobalOptions } from '../command.js';
+import { awaitInterruptible } from '../interruptible.js';
 import { log, printResult, type GlobalOptions } from '../output.js';
 import { trainingProgressPrinter } from '../train-progress.js';
 import { OsteonError } from '../../errors.js';
@@ -77,30 +78,13 @@ export function register(program: Command): void {
         await trainThroughQueue(o, workspace, queueUrl, jobs);
         return;
       }
-      let interrupted = false;
       for (const job of jobs) {
+        const { result, interrupted } = await awaitInterruptible(
+          launchTraining({ workspace, project: o.project ?? '', ...job, onEvent: trainingProgressPrinter() }),
+        );
+        runs.push(result);
         // Ctrl-C stops the whole command: the architectures after this one are not started.
         if (interrupted) break;
-        const launched = launchTraining({ workspace, project: o.project ?? '', ...job, onEvent: trainingProgressPrinter() });
-        // Ctrl-C or SIGTERM: stop after the current step (the run stays resumable); a second Ctrl-C kills.
-        const kill = () => launched.kill('SIGKILL');
-        const interrupt = () => {
-          log('stopping after the current step (press Ctrl-C again to kill)…');
-          interrupted = true;
-          launched.stop();
-          process.removeListener('SIGINT', interrupt);
-          process.removeListener('SIGTERM', interrupt);
-          process.once('SIGINT', kill);
-        };
-        process.once('SIGINT', interrupt);
-        process.once('SIGTERM', interrupt);
-        try {
-          runs.push(await launched.result);
-        } finally {
-          process.removeListener('SIGINT', interrupt);
-          process.removeListener('SIGTERM', interrupt);
-          process.removeListener('SIGINT', kill);
-        }
       }
       printResult(o, { runs: runs.map((r) => ({ id: r.id, arch: r.arch, status: r.status, epochs: r.epochsDone, best: r.best, imagesPerSecond: r.imagesPerSecond, trainSeconds: r.trainSeconds })) }, () =>
         [
