@@ -4,6 +4,7 @@
 // that resample whole source radiographs (groups.json).
 // Usage: npx tsx bench/quality.ts [--archs mobilenet_v2,resnet18,...] [--size 224] [--epochs 20] [--seeds 1,2,3]
 //        [--minutes-per-run M] [--limit-images K (smoke run)] [--skip-baseline] [--threads N] [--workers 1]
+//        [--epoch-scores (every epoch of Osteon's runs scored on val and test: a diagnostic of the best-epoch choice)]
 //        [--workspace DIR (kept; the import is reused)] [--out FILE]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     'minutes-per-run': { type: 'string' },
     'limit-images': { type: 'string' },
     'skip-baseline': { type: 'boolean', default: false },
+    'epoch-scores': { type: 'boolean', default: false },
     threads: { type: 'string', default: String(os.availableParallelism()) },
     workers: { type: 'string', default: '1' },
     workspace: { type: 'string', default: 'bench/results/quality-workspace' },
@@ -121,7 +123,7 @@ console.log(header);
 for (const arch of archs) {
   for (const seed of seeds) {
     const common = { workspace, data, arch, seed, size, epochs, threads, minutes };
-    const sides: Array<['osteon' | 'plain', () => Promise<SideRun>]> = [['osteon', () => runOsteon(common)]];
+    const sides: Array<['osteon' | 'plain', () => Promise<SideRun>]> = [['osteon', () => runOsteon({ ...common, epochScores: values['epoch-scores'] })]];
     if (!values['skip-baseline']) {
       sides.push(['plain', async () => {
         const run = await runPlain({ ...common, batchSize: DEFAULT_RECIPE.batchSize, workers: Number(values.workers) });
@@ -135,6 +137,9 @@ for (const arch of archs) {
         const row = { run, score: scoreRun(run, data.files.test) };
         rows.push(row);
         printRow(row);
+        if (run.epochScores) {
+          console.log(`|  | epochs of that run, val / test AUROC: ${run.epochScores.map((e) => `${e.epoch + 1}: ${f3(e.valAuroc)} / ${f3(e.testAuroc)}`).join('; ')} |`);
+        }
       } catch (error) {
         failures.push({ side, arch, seed, error: (error as Error).message });
         console.log(`| ${arch} | ${seed} | ${side} | failed: ${(error as Error).message} |`);

@@ -2,6 +2,7 @@
 // `osteon eval` do (training in its own process with the engine's environment; evaluation through the exported
 // ONNX model with the threshold chosen on val).
 import { evaluateRun } from '../../src/train/evaluate-run.js';
+import { keepEpochWeights, scoreKeptEpochs } from './epoch-scores.js';
 import { launchTraining } from '../../src/train/launch.js';
 import { defaultRecipe } from '../../src/train/recipe.js';
 import type { BenchData } from './dataset.js';
@@ -17,6 +18,8 @@ export interface OsteonSideOptions {
   threads: number;
   /** Stop training after this many minutes (the best epoch so far is kept); undefined: no limit. */
   minutes?: number;
+  /** Keep every epoch's weights and score them on val and test afterwards (a diagnostic; not used to choose). */
+  epochScores?: boolean;
 }
 
 export async function runOsteon(options: OsteonSideOptions): Promise<SideRun> {
@@ -36,6 +39,7 @@ export async function runOsteon(options: OsteonSideOptions): Promise<SideRun> {
           launched.stop();
         }, options.minutes * 60_000);
       } else if (event.type === 'epoch') {
+        if (options.epochScores) keepEpochWeights(options.workspace, event.runId, event.epoch);
         const m = event.metrics;
         epochSeconds.push(m.seconds);
         process.stderr.write(`osteon ${options.arch} seed ${options.seed} epoch ${event.epoch + 1}/${options.epochs}: ` +
@@ -60,7 +64,9 @@ export async function runOsteon(options: OsteonSideOptions): Promise<SideRun> {
     if (p === undefined) throw new Error(`Osteon's evaluation of run ${result.id} left out test image ${f.relative}.`);
     return p;
   });
+  const epochScores = options.epochScores ? await scoreKeptEpochs(options.workspace, result.id, options.data) : undefined;
   return {
+    ...(epochScores ? { epochScores } : {}),
     side: 'osteon',
     arch: options.arch,
     seed: options.seed,

@@ -1,3 +1,5 @@
+import type { EpochScore } from './epoch-scores.js';
+
 /** What one training run of either side hands to the scoring: per-file probabilities of `fractured`. */
 export interface SideRun {
   side: 'osteon' | 'plain';
@@ -18,4 +20,6 @@ export interface SideRun {
   threshold: number;
   /** Test files in the benchmark's file order (BenchData.files.test). */
   testProbabilities: number[];
+  /** With --epoch-scores (Osteon's side): every epoch's val and test AUROC, a diagnostic of the best-epoch choice. */
+  epochScores?: EpochScore[];
 }

@@ -1,0 +1,76 @@
+// A diagnostic of how a run's best epoch is chosen: every epoch's weights kept while the run trains, then scored on
+// val and test. Never used to choose anything; it shows what choosing by val AUROC costs or gains on test against,
+// say, the last epoch or a smoothed val curve, over runs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { getProject, getImage, openStore, readOriginal, type Radiograph } from '../../src/data/index.js';
+import { auroc, scoreSample } from '../../src/eval/index.js';
+import { exportOnnx } from '../../src/nn/export.js';
+import { createModelGraph } from '../../src/nn/registry.js';
+import { loadSafetensors } from '../../src/nn/safetensors.js';
+import '../../src/nn/zoo/index.js';
+import { InferenceEngine } from '../../src/serve/engine/index.js';
+import { classifySplit } from '../../src/train/evaluate-run.js';
+import { preprocessSpecFor } from '../../src/train/preprocess-spec.js';
+import { getRun } from '../../src/train/runs.js';
+import { workspacePaths } from '../../src/util/workspace.js';
+import type { BenchData, BenchFile } from './dataset.js';
+
+export interface EpochScore {
+  /** Zero-based. */
+  epoch: number;
+  valAuroc: number | null;
+  testAuroc: number | null;
+}
+
+const keptName = (epoch: number) => `kept-epoch-${String(epoch).padStart(4, '0')}.safetensors`;
+
+/**
+ * Copies the checkpoint of the epoch just finished (called on the run's `epoch` event: the epoch's weights file is
+ * complete then, and the engine only deletes it once the next epoch is saved).
+ */
+export function keepEpochWeights(workspace: string, runId: string, epoch: number): void {
+  const runDir = path.join(workspacePaths(workspace).runs, runId);
+  const state = JSON.parse(fs.readFileSync(path.join(runDir, 'state.json'), 'utf8')) as { weights: string; epochsDone: number };
+  if (state.epochsDone !== epoch + 1) throw new Error(`run ${runId}: expected the checkpoint of epoch ${epoch + 1}, found ${state.epochsDone}`);
+  fs.copyFileSync(path.join(runDir, state.weights), path.join(runDir, keptName(epoch)));
+}
+
+/** Scores every kept epoch of a run on the bench's val and test files (AUROC, fractured positive), then deletes them. */
+export async function scoreKeptEpochs(workspace: string, runId: string, data: BenchData): Promise<EpochScore[]> {
+  const store = openStore(workspace);
+  try {
+    const run = getRun(store, runId);
+    const project = getProject(store, run.projectId);
+    const runDir = path.join(workspacePaths(workspace).runs, runId);
+    const graph = createModelGraph(run.arch, { inputChannels: run.recipe.channels, numClasses: project.classes.length });
+    const images = (files: BenchFile[]) => files.map((f) => {
+      const image = getImage(store, f.imageId);
+      if (!image) throw new Error(`${f.relative} (image ${f.imageId}) is gone from the workspace`);
+      return image;
+    });
+    const read = (image: Radiograph) => new Uint8Array(readOriginal(store, image));
+    const scores: EpochScore[] = [];
+    for (let epoch = 0; epoch < run.epochsDone; epoch++) {
+      const file = path.join(runDir, keptName(epoch));
+      if (!fs.existsSync(file)) continue;
+      const engine = await InferenceEngine.load(exportOnnx(graph, loadSafetensors(file).state, {
+        spec: preprocessSpecFor(run.recipe), classes: project.classes, threshold: 0.5, runId,
+      }));
+      try {
+        const score = async (files: BenchFile[]) => {
+          const classified = await classifySplit(engine, images(files), read);
+          const sample = scoreSample(classified.map((c) => c.probabilities.fractured!), files.map((f) => (f.label === 'fractured' ? 0 : 1)), { positiveIndex: 0 });
+          return auroc(sample).value;
+        };
+        scores.push({ epoch, valAuroc: await score(data.files.val), testAuroc: await score(data.files.test) });
+      } finally {
+        await engine.release();
+      }
+      fs.rmSync(file);
+    }
+    return scores;
+  } finally {
+    store.close();
+  }
+}
