@@ -150,10 +150,11 @@ export class RedisJobQueue implements JobQueue {
    */
   events(id: string, listener: (event: JobEvent) => void): () => void {
     let replaying = true;
+    let following = true;
     let last = '0-0';
     const waiting: Array<[JobEvent, string]> = [];
     const deliver = (event: JobEvent, entry: string) => {
-      if (!entryAfter(entry, last)) return;
+      if (!following || !entryAfter(entry, last)) return;
       last = entry;
       listener(event);
     };
@@ -172,7 +173,10 @@ export class RedisJobQueue implements JobQueue {
       replaying = false;
       for (const [event, entry] of waiting.splice(0)) deliver(event, entry);
     });
-    return () => this.listeners.delete(filtered);
+    return () => {
+      following = false;
+      this.listeners.delete(filtered);
+    };
   }
 
   private async pastEvents(id: string): Promise<Array<[JobEvent, string]>> {
