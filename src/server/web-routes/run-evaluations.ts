@@ -65,7 +65,13 @@ export class RunEvaluations {
         return undefined; // none saved, or unreadable: evaluating again is the remedy
       }
     }
-    if (saved.key !== evaluationKey(store, runId)) {
+    let key: string;
+    try {
+      key = evaluationKey(store, runId);
+    } catch {
+      return undefined; // the run is gone
+    }
+    if (saved.key !== key) {
       this.held.delete(runId);
       return undefined;
     }
