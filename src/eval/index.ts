@@ -22,3 +22,4 @@ export * from './bootstrap.js';
 export * from './threshold.js';
 export * from './breakdown.js';
 export * from './report.js';
+export * from './selection-gap.js';

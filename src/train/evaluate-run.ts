@@ -1,6 +1,6 @@
 import { decodeImage } from '../imaging/index.js';
 import { getProject, listImages, openStore, readOriginal, type Radiograph, type Split } from '../data/index.js';
-import { chooseThreshold, evaluate, scoreSample, type EvaluationReport, type ThresholdChoice, type ThresholdRule } from '../eval/index.js';
+import { chooseThreshold, evaluate, scoreSample, selectionGapWarning, type EvaluationReport, type ThresholdChoice, type ThresholdRule } from '../eval/index.js';
 import { OsteonError } from '../errors.js';
 import { usableImages } from '../pipeline/index.js';
 import { InferenceEngine } from '../serve/engine/index.js';
@@ -22,6 +22,8 @@ export interface RunEvaluation {
   threshold: ThresholdChoice;
   report: EvaluationReport;
   files: EvaluatedFile[];
+  /** On the test split: set when the validation AUROC that chose the epoch lies outside the test AUROC's interval. */
+  selectionWarning: string | null;
 }
 
 const CHUNK = 32;
@@ -94,7 +96,8 @@ export async function evaluateRun(options: {
     );
     store.db.prepare('INSERT INTO evaluations (run_id, split, metrics, created_at) VALUES (?, ?, ?, ?)')
       .run(run.id, split, JSON.stringify({ ...report, curves: undefined }), new Date().toISOString());
-    return { runId: run.id, split, threshold, report, files };
+    const selectionWarning = split === 'test' ? selectionGapWarning(run.bestValAuroc, report.auroc, report.ci.auroc) : null;
+    return { runId: run.id, split, threshold, report, files, selectionWarning };
   } finally {
     await engine?.release();
     store.close();

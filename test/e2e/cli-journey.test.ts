@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluate, metricsSummary, predictionsFromFiles } from '../../src/eval/index.js';
+import { evaluate, metricsSummary, predictionsFromFiles, selectionGapWarning } from '../../src/eval/index.js';
 import { runBuiltOsteon } from '../helpers/run-command.js';
 import { syntheticProject } from '../helpers/synthetic-project.js';
 
@@ -34,6 +34,10 @@ describe('osteon command-line journey', () => {
     for (const key of ['accuracy', 'balancedAccuracy', 'precision', 'recall', 'specificity', 'f1', 'auroc', 'auprc', 'kappa', 'ece', 'threshold', 'n', 'ci']) {
       expect(result.metrics).toHaveProperty(key);
     }
+    // The note on a validation AUROC outside the test interval follows the run's own figures.
+    const run = (await osteon(workspace, 'runs', 'list', '--project', 'journey')).runs.find((r: { id: string }) => r.id === runId);
+    const expected = selectionGapWarning(run.bestValAuroc, result.metrics.auroc, result.metrics.ci.auroc);
+    expect(result.warnings).toEqual(expected ? [expected] : []);
     const recomputed = metricsSummary(evaluate(predictionsFromFiles(result.files), { threshold: result.metrics.threshold, bootstrap: false }));
     for (const key of ['accuracy', 'precision', 'recall', 'specificity', 'f1', 'auroc', 'auprc', 'kappa', 'ece'] as const) {
       if (result.metrics[key] === null) expect(recomputed[key]).toBeNull();

@@ -52,8 +52,10 @@ export function register(program: Command): void {
             bar.get(stage)!.update(done);
           },
         });
-        printResult(o, { runId: result.runId, split: result.split, metrics: metricsSummary(result.report), files: fileRows(result.files) },
-          () => `run ${result.runId}, ${result.split} split (threshold by ${o.threshold} on validation)\n${humanReport(result.report, result.files.length)}`);
+        const warnings = result.selectionWarning ? [result.selectionWarning] : [];
+        printResult(o, { runId: result.runId, split: result.split, metrics: metricsSummary(result.report), warnings, files: fileRows(result.files) },
+          () => [`run ${result.runId}, ${result.split} split (threshold by ${o.threshold} on validation)`, humanReport(result.report, result.files.length),
+            ...warnings.map((w) => `note: ${w}`)].join('\n'));
         return;
       }
       if (!o.model || !o.data) throw new OsteonError('BAD_OPTION', 'Give --run RUN, or --model FILE.onnx with --data DIR.');
