@@ -1,5 +1,5 @@
 import type { DatasetStore } from '../data/index.js';
-import type { EvaluationReport } from '../eval/index.js';
+import { selectionGapWarning, type EvaluationReport } from '../eval/index.js';
 import { listRuns } from './runs.js';
 
 export interface ComparisonRow {
@@ -41,18 +41,25 @@ export function compareRuns(store: DatasetStore, projectId: number): ComparisonR
   });
 }
 
+/** A test evaluation whose choosing validation AUROC lies outside its test interval (see selectionGapWarning). */
+export const selectionGap = (r: ComparisonRow): boolean => r.split === 'test' && selectionGapWarning(r.valAuroc, r.auroc, r.aurocCi) !== null;
+
 export function formatComparison(rows: ComparisonRow[], format: 'table' | 'markdown'): string {
   const f = (v: number | null, d = 3) => (v === null ? '-' : v.toFixed(d));
-  const header = ['model', 'run', 'accuracy', 'recall', 'precision', 'AUROC (95% CI)', 'sens', 'spec', 'threshold', 'params', 'train time', 'img/s'];
+  const header = ['model', 'run', 'accuracy', 'recall', 'precision', 'AUROC (95% CI)', 'val AUROC', 'sens', 'spec', 'threshold', 'params', 'train time', 'img/s'];
   const body = rows.map((r) => [
     r.model, r.run, f(r.accuracy), f(r.recall), f(r.precision),
     r.auroc === null ? '-' : `${f(r.auroc)}${r.aurocCi ? ` (${f(r.aurocCi[0])}-${f(r.aurocCi[1])})` : ''}`,
+    `${f(r.valAuroc)}${selectionGap(r) ? ' !' : ''}`,
     f(r.sensitivity), f(r.specificity), f(r.threshold), `${(r.parameters / 1e6).toFixed(2)}M`,
     `${Math.round(r.trainSeconds / 60)} min`, f(r.imagesPerSecond, 1),
   ]);
+  const note = rows.some(selectionGap)
+    ? ['', '! the validation AUROC that chose the epoch and threshold lies outside the test interval: what was chosen on validation may not carry over']
+    : [];
   if (format === 'markdown') {
-    return [header, header.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+    return [...[header, header.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`), ...note].join('\n');
   }
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  return [header, ...body].map((cells) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
+  return [...[header, ...body].map((cells) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')), ...note].join('\n');
 }

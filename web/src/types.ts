@@ -68,6 +68,10 @@ export interface CompareRow {
   threshold: number | null;
   trainSeconds: number;
   curvesHeld: boolean;
+  /** The validation AUROC that chose the run's epoch and threshold. */
+  valAuroc: number | null;
+  /** That validation AUROC lies outside the test AUROC's interval. */
+  selectionGap: boolean;
 }
 
 export interface ModelVersion {

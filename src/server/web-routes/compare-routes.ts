@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { OsteonError } from '../../errors.js';
 import { confusionMatrixChart, rocChart, type RocSeries } from '../../eval/charts/index.js';
-import { compareRuns } from '../../train/compare.js';
+import { compareRuns, selectionGap } from '../../train/compare.js';
 import { getRun } from '../../train/runs.js';
 import type { WebContext } from './context.js';
 import { confusionAt, type RunEvaluations } from './run-evaluations.js';
@@ -14,7 +14,7 @@ export async function compareRoutes(app: FastifyInstance, ctx: WebContext, evalu
   app.get<{ Params: { project: string } }>('/api/projects/:project/compare', async (request) => {
     const project = ctx.project(request.params.project);
     const rows = compareRuns(ctx.store, project.id);
-    return { rows: rows.map((row) => ({ ...row, curvesHeld: evaluations.get(ctx.store, row.run) !== undefined })) };
+    return { rows: rows.map((row) => ({ ...row, curvesHeld: evaluations.get(ctx.store, row.run) !== undefined, selectionGap: selectionGap(row) })) };
   });
 
   app.post<{ Params: { run: string } }>('/api/runs/:run/evaluate', async (request) => {
