@@ -96,6 +96,7 @@ export function register(program: Command): void {
         } catch (error) {
           // One failed trial (a diverging learning rate, say) must not end the sweep.
           rows.push({ id: null, params: trials[i]!, status: 'failed', valAuroc: null, error: (error as Error).message });
+          if ((error as { interrupted?: boolean }).interrupted) break;
         }
       }
       const best = rows.filter((r) => r.valAuroc !== null).sort((a, b) => b.valAuroc! - a.valAuroc!)[0] ?? null;
