@@ -3,15 +3,11 @@
 // say, the last epoch or a smoothed val curve, over runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { getProject, getImage, openStore, readOriginal, type Radiograph } from '../../src/data/index.js';
+import { getImage, openStore, readOriginal, type Radiograph } from '../../src/data/index.js';
 import { auroc, scoreSample } from '../../src/eval/index.js';
-import { exportOnnx } from '../../src/nn/export.js';
-import { createModelGraph } from '../../src/nn/registry.js';
-import { loadSafetensors } from '../../src/nn/safetensors.js';
-import '../../src/nn/zoo/index.js';
 import { InferenceEngine } from '../../src/serve/engine/index.js';
 import { classifySplit } from '../../src/train/evaluate-run.js';
-import { preprocessSpecFor } from '../../src/train/preprocess-spec.js';
+import { exportRun } from '../../src/train/export-run.js';
 import { getRun } from '../../src/train/runs.js';
 import { workspacePaths } from '../../src/util/workspace.js';
 import type { BenchData, BenchFile } from './dataset.js';
@@ -41,9 +37,7 @@ export async function scoreKeptEpochs(workspace: string, runId: string, data: Be
   const store = openStore(workspace);
   try {
     const run = getRun(store, runId);
-    const project = getProject(store, run.projectId);
     const runDir = path.join(workspacePaths(workspace).runs, runId);
-    const graph = createModelGraph(run.arch, { inputChannels: run.recipe.channels, numClasses: project.classes.length });
     const images = (files: BenchFile[]) => files.map((f) => {
       const image = getImage(store, f.imageId);
       if (!image) throw new Error(`${f.relative} (image ${f.imageId}) is gone from the workspace`);
@@ -54,9 +48,7 @@ export async function scoreKeptEpochs(workspace: string, runId: string, data: Be
     for (let epoch = 0; epoch < run.epochsDone; epoch++) {
       const file = path.join(runDir, keptName(epoch));
       if (!fs.existsSync(file)) continue;
-      const engine = await InferenceEngine.load(exportOnnx(graph, loadSafetensors(file).state, {
-        spec: preprocessSpecFor(run.recipe), classes: project.classes, threshold: 0.5, runId,
-      }));
+      const engine = await InferenceEngine.load(exportRun(store, runId, { threshold: 0.5, weights: file }));
       try {
         const score = async (files: BenchFile[]) => {
           const classified = await classifySplit(engine, images(files), read);

@@ -15,10 +15,11 @@ import fs from 'node:fs';
  * A run's best checkpoint as a self-describing ONNX model: its preprocessing, classes, and the threshold chosen on
  * validation (0.5 until the run has been evaluated).
  */
-export function exportRun(store: DatasetStore, runId: string, options: { threshold?: number } = {}): Uint8Array {
+export function exportRun(store: DatasetStore, runId: string, options: { threshold?: number; weights?: string } = {}): Uint8Array {
   const run = getRun(store, runId);
   const project = getProject(store, run.projectId);
-  const best = runFiles(path.join(workspacePaths(store.root).runs, run.id)).best;
+  // `weights`: another checkpoint of the run (an epoch kept for analysis) instead of its best.
+  const best = options.weights ?? runFiles(path.join(workspacePaths(store.root).runs, run.id)).best;
   if (!fs.existsSync(best)) {
     throw new OsteonError('RUN_HAS_NO_CHECKPOINT', `Run ${run.id} has no best checkpoint yet (status ${run.status}, ${run.epochsDone} epochs done).`);
   }
