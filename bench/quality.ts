@@ -6,6 +6,7 @@
 //        [--minutes-per-run M] [--limit-images K (smoke run)] [--skip-baseline] [--threads N] [--workers 1]
 //        [--epoch-scores (every epoch of Osteon's runs scored on val and test: a diagnostic of the best-epoch choice)]
 //        [--workspace DIR (kept; the import is reused)] [--out FILE]
+//        [--baseline-from FILE (the plain runs of an earlier result with the same setting, instead of training them)]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { describeMachine } from './machine.js';
 import { prepareBenchData, type BenchFile } from './quality/dataset.js';
 import { runOsteon } from './quality/osteon-side.js';
 import { runPlain } from './quality/plain-side.js';
+import { savedBaseline } from './quality/saved-baseline.js';
 import { BOOTSTRAP, pairedAurocDifference, scoreRun, type PairedDifference, type RunScore } from './quality/score.js';
 import type { SideRun } from './quality/types.js';
 
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     'minutes-per-run': { type: 'string' },
     'limit-images': { type: 'string' },
     'skip-baseline': { type: 'boolean', default: false },
+    'baseline-from': { type: 'string' },
     'epoch-scores': { type: 'boolean', default: false },
     threads: { type: 'string', default: String(os.availableParallelism()) },
     workers: { type: 'string', default: '1' },
@@ -124,7 +127,13 @@ for (const arch of archs) {
   for (const seed of seeds) {
     const common = { workspace, data, arch, seed, size, epochs, threads, minutes };
     const sides: Array<['osteon' | 'plain', () => Promise<SideRun>]> = [['osteon', () => runOsteon({ ...common, epochScores: values['epoch-scores'] })]];
-    if (!values['skip-baseline']) {
+    if (values['baseline-from']) {
+      sides.push(['plain', async () => {
+        const saved = savedBaseline(values['baseline-from']!, { arch, seed, size, epochs, threads, minutes, limit }, data.files.test);
+        versions = `${saved.versions}; plain runs trained ${saved.date.slice(0, 10)}, taken from ${values['baseline-from']}`;
+        return saved.run;
+      }]);
+    } else if (!values['skip-baseline']) {
       sides.push(['plain', async () => {
         const run = await runPlain({ ...common, batchSize: DEFAULT_RECIPE.batchSize, workers: Number(values.workers) });
         versions = run.versions;
@@ -139,6 +148,9 @@ for (const arch of archs) {
         printRow(row);
         if (run.epochScores) {
           console.log(`|  | epochs of that run, val / test AUROC: ${run.epochScores.map((e) => `${e.epoch + 1}: ${f3(e.valAuroc)} / ${f3(e.testAuroc)}`).join('; ')} |`);
+          if (run.epochScores.some((e) => e.live)) {
+            console.log(`|  | its live (not averaged) weights, val / test AUROC: ${run.epochScores.map((e) => `${e.epoch + 1}: ${f3(e.live?.valAuroc ?? null)} / ${f3(e.live?.testAuroc ?? null)}`).join('; ')} |`);
+          }
         }
       } catch (error) {
         failures.push({ side, arch, seed, error: (error as Error).message });

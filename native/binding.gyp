@@ -9,7 +9,8 @@
       "sources": [
         "src/addon.cc",
         "src/graph_model.cc",
-        "src/checkpoint.cc"
+        "src/checkpoint.cc",
+        "src/weight_average.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")"

@@ -15,11 +15,15 @@ import type { BenchData, BenchFile } from './dataset.js';
 export interface EpochScore {
   /** Zero-based. */
   epoch: number;
+  /** The weights the run validated: the averaged ones when its recipe averages, else the live ones. */
   valAuroc: number | null;
   testAuroc: number | null;
+  /** The live (last step's) weights of an averaging run, scored the same way. */
+  live?: { valAuroc: number | null; testAuroc: number | null };
 }
 
-const keptName = (epoch: number) => `kept-epoch-${String(epoch).padStart(4, '0')}.safetensors`;
+const keptName = (epoch: number, kind: 'validated' | 'live') =>
+  `kept-epoch-${String(epoch).padStart(4, '0')}${kind === 'live' ? '.live' : ''}.safetensors`;
 
 /**
  * Copies the checkpoint of the epoch just finished (called on the run's `epoch` event: the epoch's weights file is
@@ -27,9 +31,10 @@ const keptName = (epoch: number) => `kept-epoch-${String(epoch).padStart(4, '0')
  */
 export function keepEpochWeights(workspace: string, runId: string, epoch: number): void {
   const runDir = path.join(workspacePaths(workspace).runs, runId);
-  const state = JSON.parse(fs.readFileSync(path.join(runDir, 'state.json'), 'utf8')) as { weights: string; epochsDone: number };
+  const state = JSON.parse(fs.readFileSync(path.join(runDir, 'state.json'), 'utf8')) as { weights: string; averaged?: string; epochsDone: number };
   if (state.epochsDone !== epoch + 1) throw new Error(`run ${runId}: expected the checkpoint of epoch ${epoch + 1}, found ${state.epochsDone}`);
-  fs.copyFileSync(path.join(runDir, state.weights), path.join(runDir, keptName(epoch)));
+  fs.copyFileSync(path.join(runDir, state.averaged ?? state.weights), path.join(runDir, keptName(epoch, 'validated')));
+  if (state.averaged) fs.copyFileSync(path.join(runDir, state.weights), path.join(runDir, keptName(epoch, 'live')));
 }
 
 /** Scores every kept epoch of a run on the bench's val and test files (AUROC, fractured positive), then deletes them. */
@@ -45,9 +50,7 @@ export async function scoreKeptEpochs(workspace: string, runId: string, data: Be
     });
     const read = (image: Radiograph) => new Uint8Array(readOriginal(store, image));
     const scores: EpochScore[] = [];
-    for (let epoch = 0; epoch < run.epochsDone; epoch++) {
-      const file = path.join(runDir, keptName(epoch));
-      if (!fs.existsSync(file)) continue;
+    const scoreWeights = async (file: string) => {
       const engine = await InferenceEngine.load(exportRun(store, runId, { threshold: 0.5, weights: file }));
       try {
         const score = async (files: BenchFile[]) => {
@@ -55,11 +58,17 @@ export async function scoreKeptEpochs(workspace: string, runId: string, data: Be
           const sample = scoreSample(classified.map((c) => c.probabilities.fractured!), files.map((f) => (f.label === 'fractured' ? 0 : 1)), { positiveIndex: 0 });
           return auroc(sample).value;
         };
-        scores.push({ epoch, valAuroc: await score(data.files.val), testAuroc: await score(data.files.test) });
+        return { valAuroc: await score(data.files.val), testAuroc: await score(data.files.test) };
       } finally {
         await engine.release();
+        fs.rmSync(file);
       }
-      fs.rmSync(file);
+    };
+    for (let epoch = 0; epoch < run.epochsDone; epoch++) {
+      const validated = path.join(runDir, keptName(epoch, 'validated'));
+      if (!fs.existsSync(validated)) continue;
+      const live = path.join(runDir, keptName(epoch, 'live'));
+      scores.push({ epoch, ...(await scoreWeights(validated)), ...(fs.existsSync(live) ? { live: await scoreWeights(live) } : {}) });
     }
     return scores;
   } finally {

@@ -273,7 +273,10 @@ class Model : public Napi::ObjectWrap<Model> {
                         InstanceMethod("loadStateDict", &Model::LoadStateDict),
                         InstanceMethod("saveOptimizer", &Model::SaveOptimizer),
                         InstanceMethod("loadOptimizer", &Model::LoadOptimizer),
-                        InstanceMethod("setFrozen", &Model::SetFrozen), InstanceMethod("gradCheck", &Model::GradCheck)});
+                        InstanceMethod("setFrozen", &Model::SetFrozen),
+                        InstanceMethod("configureAveraging", &Model::ConfigureAveraging),
+                        InstanceMethod("swapAveraged", &Model::SwapAveraged),
+                        InstanceMethod("gradCheck", &Model::GradCheck)});
   }
 
   explicit Model(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Model>(info) {
@@ -476,6 +479,23 @@ class Model : public Napi::ObjectWrap<Model> {
     bool frozen = info[1].IsBoolean() ? info[1].As<Napi::Boolean>().Value() : true;
     std::lock_guard<std::mutex> lock(model_->mutex);
     return Napi::Number::New(info.Env(), model_->setFrozen(list, frozen));
+  }
+
+  // configureAveraging({decay, steps?}) -> undefined
+  Napi::Value ConfigureAveraging(const Napi::CallbackInfo& info) {
+    auto o = info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(info.Env());
+    double decay = numberOr(o, "decay", 0);
+    auto steps = static_cast<int64_t>(numberOr(o, "steps", 0));
+    std::lock_guard<std::mutex> lock(model_->mutex);
+    guarded(info.Env(), [&] { model_->configureAveraging(decay, steps); });
+    return info.Env().Undefined();
+  }
+
+  // swapAveraged() -> the number of steps the average holds
+  Napi::Value SwapAveraged(const Napi::CallbackInfo& info) {
+    std::lock_guard<std::mutex> lock(model_->mutex);
+    guarded(info.Env(), [&] { model_->swapAveraged(); });
+    return Napi::Number::New(info.Env(), static_cast<double>(model_->averagedSteps()));
   }
 
   // gradCheck(input NHWC, shape, {training, samples, seed}) -> {maxRelativeError, checked}

@@ -263,6 +263,7 @@ StepResult GraphModel::trainStep(const torch::Tensor& input, const torch::Tensor
   }
   loss.backward();
   optimizer_->step();
+  average_.update(tensors_);
   torch::NoGradGuard noGrad;
   auto hard = targetOnDevice.dim() == 2 ? targetOnDevice.argmax(1) : targetOnDevice;
   StepResult result;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "weight_average.h"
+
 namespace osteon {
 
 enum class Op {
@@ -96,6 +98,11 @@ class GraphModel {
   void saveOptimizer(const std::string& path);
   void loadOptimizer(const std::string& path);
   int setFrozen(const std::vector<std::string>& prefixes, bool frozen);
+  // An exponential moving average of every weight and batch-norm statistic, updated after each step (decay 0: off).
+  void configureAveraging(double decay, int64_t steps) { average_.configure(tensors_, decay, steps); }
+  // Exchanges the live weights with the averaged ones; call again to swap back before training on.
+  void swapAveraged() { average_.swap(tensors_); }
+  int64_t averagedSteps() const { return average_.steps(); }
 
   // Analytic vs central finite-difference gradients, in float64, on `samples` random coordinates of the input
   // and of every parameter.
@@ -125,6 +132,7 @@ class GraphModel {
   OptimizerConfig optimizerConfig_;
   LossConfig lossConfig_;
   torch::Tensor classWeights_;
+  WeightAverage average_;
 };
 
 }  // namespace osteon

@@ -42,6 +42,16 @@ export interface StepResult {
   count: number;
 }
 
+/**
+ * An exponential moving average of the weights (and batch-norm statistics), updated after every step. `decay` in
+ * [0, 1): the old average's weight per step (0 stops averaging); `steps`: updates the average already holds (when
+ * resuming), below 1 / (1 - decay) of which the average is the plain mean of every step so far.
+ */
+export interface AveragingConfig {
+  decay: number;
+  steps?: number;
+}
+
 export interface NativeModel {
   trainStep(input: Float32Array, shape: number[], target: Int32Array | Float32Array, lr: number): Promise<StepResult>;
   predict(
@@ -56,6 +66,8 @@ export interface NativeModel {
   saveOptimizer(path: string): Promise<void>;
   loadOptimizer(path: string): Promise<void>;
   setFrozen(prefixes: string[], frozen: boolean): number;
+  configureAveraging(config: AveragingConfig): void;
+  swapAveraged(): number;
   gradCheck(
     input: Float32Array,
     shape: number[],

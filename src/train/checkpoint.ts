@@ -11,6 +11,9 @@ export interface RunState {
   epochsDone: number;
   weights: string;
   optimizer: string;
+  /** The averaged weights (recipe.emaHalfLife > 0) and how many steps they hold. */
+  averaged?: string;
+  averagedSteps?: number;
   bestEpoch: number | null;
   bestValAuroc: number | null;
   epochsWithoutImprovement: number;
@@ -31,21 +34,34 @@ export function readRunState(runDir: string): RunState | undefined {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as RunState;
 }
 
-/** Saves the epoch's weights and optimizer under epoch-numbered names, then the state that points at them. */
+/**
+ * Saves the epoch's weights (and, when `averaged`, the averaged weights) and optimizer under epoch-numbered names,
+ * then the state that points at them. The model holds its live weights before and after.
+ */
 export async function saveEpochCheckpoint(
   model: TrainableModel,
   runDir: string,
-  state: Omit<RunState, 'weights' | 'optimizer'>,
+  state: Omit<RunState, 'weights' | 'optimizer' | 'averaged' | 'averagedSteps'>,
   metadata: Record<string, string>,
+  options: { averaged?: boolean } = {},
 ): Promise<RunState> {
   const tag = `epoch-${String(state.epochsDone).padStart(4, '0')}`;
   const full: RunState = { ...state, weights: `${tag}.safetensors`, optimizer: `${tag}.optimizer.pt` };
   await model.saveWeights(path.join(runDir, full.weights), metadata);
+  if (options.averaged) {
+    full.averaged = `${tag}.averaged.safetensors`;
+    full.averagedSteps = await model.swapAveraged();
+    try {
+      await model.saveWeights(path.join(runDir, full.averaged), { ...metadata, weights: 'averaged' });
+    } finally {
+      await model.swapAveraged();
+    }
+  }
   await model.saveOptimizer(path.join(runDir, full.optimizer));
   writeFileAtomic(runFiles(runDir).state, JSON.stringify(full, null, 2));
   // Older epochs are no longer needed once the new state is durable.
   for (const name of fs.readdirSync(runDir)) {
-    if (name.startsWith('epoch-') && name !== full.weights && name !== full.optimizer) fs.rmSync(path.join(runDir, name), { force: true });
+    if (name.startsWith('epoch-') && ![full.weights, full.optimizer, full.averaged].includes(name)) fs.rmSync(path.join(runDir, name), { force: true });
   }
   return full;
 }

@@ -29,6 +29,12 @@ export interface TrainRecipe {
   classBalancing: 'weights' | 'sampler' | 'none';
   /** Stop after this many epochs without a better validation AUROC (0 = never). */
   patience: number;
+  /**
+   * Half-life, in epochs, of an exponential moving average of the weights: validation, the best checkpoint and the
+   * exported model use the average, which scores steadier than any one step's weights on a small validation set
+   * (0 = the live weights).
+   */
+  emaHalfLife: number;
   /** Parameters whose names start with these prefixes stay frozen for the first `freezeEpochs` epochs. */
   freezeEpochs: number;
   /** A torchvision-keyed checkpoint (.pth/.safetensors) to start from. */
@@ -61,6 +67,7 @@ export const DEFAULT_RECIPE: Omit<TrainRecipe, 'arch'> = {
   labelSmoothing: 0.1,
   classBalancing: 'weights',
   patience: 6,
+  emaHalfLife: 2,
   freezeEpochs: 0,
   seed: 1,
   augment: {},
@@ -78,7 +85,7 @@ export function defaultRecipe(arch: string): TrainRecipe {
 }
 
 const NUMBER_FIELDS = ['size', 'epochs', 'batchSize', 'lr', 'weightDecay', 'momentum', 'warmupEpochs', 'minLrFactor',
-  'labelSmoothing', 'patience', 'freezeEpochs', 'seed', 'threads'] as const;
+  'labelSmoothing', 'patience', 'emaHalfLife', 'freezeEpochs', 'seed', 'threads'] as const;
 
 /** Checks a recipe and says which field is wrong and what it accepts. */
 export function validateRecipe(recipe: TrainRecipe): TrainRecipe {

@@ -133,6 +133,22 @@ function resolveInit(recipe: TrainRecipe, workspace: string): TrainRecipe {
   return { ...recipe, init: file };
 }
 
+/**
+ * Starts the weight average a recipe asks for (emaHalfLife epochs, as a per-step decay); a resumed run takes up
+ * the average its checkpoint saved. Returns whether the run averages.
+ */
+async function startAveraging(model: TrainableModel, recipe: TrainRecipe, stepsPerEpoch: number, runDir: string, state: RunState | undefined): Promise<boolean> {
+  if (!(recipe.emaHalfLife > 0)) return false;
+  const decay = 0.5 ** (1 / (recipe.emaHalfLife * stepsPerEpoch));
+  await model.configureAveraging({ decay, steps: state?.averagedSteps ?? 0 });
+  if (state?.averaged) {
+    await model.swapAveraged();
+    await model.loadStateDict(loadSafetensors(path.join(runDir, state.averaged)).state);
+    await model.swapAveraged();
+  }
+  return true;
+}
+
 async function setFreeze(model: TrainableModel, graph: Graph, epoch: number, recipe: TrainRecipe): Promise<void> {
   if (recipe.freezeEpochs <= 0) return;
   const frozen = epoch < recipe.freezeEpochs;
@@ -159,8 +175,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       throw new OsteonError('RUN_IN_PROGRESS', `Run ${resumed.id} is still training (process ${resumed.owner}); ` +
         'stop it first (Ctrl-C, `osteon jobs cancel`), then resume it.');
     }
-    // Runs begun before the precision choice existed have none in their recipe.
-    const recipe = validateRecipe(resumed ? { ...resumed.recipe, precision: resumed.recipe.precision ?? DEFAULT_RECIPE.precision } : ({ ...defaultRecipe(options.recipe!.arch), ...options.recipe } as TrainRecipe));
+    // Runs begun before precision and averaging existed have neither in their recipe; they trained without averaging.
+    const recipe = validateRecipe(resumed ? { ...resumed.recipe, precision: resumed.recipe.precision ?? DEFAULT_RECIPE.precision, emaHalfLife: resumed.recipe.emaHalfLife ?? 0 } : ({ ...defaultRecipe(options.recipe!.arch), ...options.recipe } as TrainRecipe));
     const graph = createModelGraph(recipe.arch, { inputChannels: recipe.channels, numClasses: project.classes.length });
     const spec = preprocessSpecFor(recipe);
     const fingerprint = dataFingerprint(store, project);
@@ -218,6 +234,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
 
     const stepsPerEpoch = Math.max(1, Math.floor(train.size / recipe.batchSize));
     const totalSteps = stepsPerEpoch * recipe.epochs;
+    const averaging = await startAveraging(model, recipe, stepsPerEpoch, runDir, state);
     const startEpoch = state?.epochsDone ?? 0;
     let best = { epoch: state?.bestEpoch ?? null, auroc: state?.bestValAuroc ?? null };
     let stale = state?.epochsWithoutImprovement ?? 0;
@@ -256,13 +273,25 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       if (stopped) break;
       const trainTime = (performance.now() - started) / 1000;
       imagesPerSecond = seen / trainTime;
-      const scores = await scoreValidation(model, val, positiveIndex);
+      // Validation and the best checkpoint see the averaged weights when the recipe averages.
+      if (averaging) await model.swapAveraged();
+      let scores: ValidationScores;
+      let improved: boolean;
+      try {
+        scores = await scoreValidation(model, val, positiveIndex);
+        improved = scores.valAuroc !== null && (best.auroc === null || scores.valAuroc > best.auroc);
+        if (improved) {
+          await model.saveWeights(runFiles(runDir).best, {
+            runId: id, arch: recipe.arch, epoch: String(epoch), osteon: VERSION, weights: averaging ? 'averaged' : 'live',
+          });
+        }
+      } finally {
+        if (averaging) await model.swapAveraged();
+      }
       trainSeconds += (performance.now() - started) / 1000;
-      const improved = scores.valAuroc !== null && (best.auroc === null || scores.valAuroc > best.auroc);
       if (improved) {
         best = { epoch, auroc: scores.valAuroc };
         stale = 0;
-        await model.saveWeights(runFiles(runDir).best, { runId: id, arch: recipe.arch, epoch: String(epoch), osteon: VERSION });
       } else {
         stale++;
       }
@@ -273,7 +302,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       state = await saveEpochCheckpoint(model, runDir, {
         epochsDone: epoch + 1, bestEpoch: best.epoch, bestValAuroc: best.auroc, epochsWithoutImprovement: stale,
         trainSeconds, imagesPerSecond,
-      }, { runId: id, arch: recipe.arch, epoch: String(epoch), osteon: VERSION });
+      }, { runId: id, arch: recipe.arch, epoch: String(epoch), osteon: VERSION }, { averaged: averaging });
       fs.appendFileSync(runFiles(runDir).metrics, `${JSON.stringify({ epoch, ...metrics })}\n`);
       recordEpoch(store, id, epoch, { ...metrics });
       updateRun(store, id, {

@@ -159,6 +159,40 @@ export function runEngineConformance(name: string, factory: Factory): void {
       });
     });
 
+    it('averages weights step by step: the plain mean early, then exponential; swapping twice restores', async () => {
+      const { batch: train, labels } = leftRightTask(8, 16);
+      const name = 'fc.weight';
+      const floats = (state: Awaited<ReturnType<TrainableModel['stateDict']>>, key: string) => Array.from(state[key]!.data as Float32Array);
+      await withModel(factory, graph, { seed: 3 }, async (m) => {
+        await expect(m.swapAveraged()).rejects.toMatchObject({ code: 'ENGINE_ERROR', message: expect.stringMatching(/not being averaged/) });
+        await m.configureOptimizer({ type: 'adamw', lr: 1e-2 });
+        await m.configureAveraging({ decay: 0.5 });
+        const seen = [floats(await m.stateDict(), name)];
+        for (let i = 0; i < 3; i++) {
+          await m.trainStep(train, labels, 1e-2);
+          seen.push(floats(await m.stateDict(), name));
+        }
+        // decay_t = min(0.5, t / (t + 1)): step 1 averages w0 and w1 equally, steps 2 and 3 weigh the old average 0.5.
+        const expected = seen[0]!.map((w0, i) => {
+          const first = (w0 + seen[1]![i]!) / 2;
+          const second = 0.5 * first + 0.5 * seen[2]![i]!;
+          return 0.5 * second + 0.5 * seen[3]![i]!;
+        });
+        const live = await m.stateDict();
+        expect(await m.swapAveraged()).toBe(3);
+        const averaged = await m.stateDict();
+        floats(averaged, name).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+        // Batch-norm statistics are averaged too; the averaged weights predict differently from the live ones.
+        expect(averaged['stem.bn.running_mean']!.data).not.toEqual(live['stem.bn.running_mean']!.data);
+        await m.swapAveraged();
+        expect(floats(await m.stateDict(), name)).toEqual(floats(live, name));
+        // Training goes on from the live weights, not the average.
+        await m.trainStep(train, labels, 1e-2);
+        expect(floats(await m.stateDict(), name)).not.toEqual(floats(live, name));
+        await expect(m.configureAveraging({ decay: 1 })).rejects.toMatchObject({ message: expect.stringMatching(/decay must be in \[0, 1\)/) });
+      });
+    });
+
     it('applies dropout in training mode only', async () => {
       const dropped = tinyNet({ dropout: 0.5 });
       await withModel(factory, dropped, {}, async (m) => {

@@ -60,7 +60,28 @@ describe('training runs', () => {
     expect(resumed).toMatchObject({ id: runId, status: 'completed', epochsDone: 3 });
     const lines = fs.readFileSync(runFiles(runDir).metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l).epoch);
     expect(lines).toEqual([0, 1, 2]);
-    expect(fs.readdirSync(runDir).filter((f) => f.startsWith('epoch-')).sort()).toEqual(['epoch-0003.optimizer.pt', 'epoch-0003.safetensors']);
+    expect(fs.readdirSync(runDir).filter((f) => f.startsWith('epoch-')).sort())
+      .toEqual(['epoch-0003.averaged.safetensors', 'epoch-0003.optimizer.pt', 'epoch-0003.safetensors']);
+    // The weight average went on from the checkpoint's: it holds every step of the three epochs (84 images / 16).
+    expect(readRunState(runDir)?.averagedSteps).toBe(3 * 5);
+  });
+
+  it('validates, keeps and exports the averaged weights; the live ones go on training', async () => {
+    const result = await trainRun({ workspace, project: 'synthetic', recipe: { ...recipe, epochs: 1, emaHalfLife: 1 } });
+    const runDir = path.join(workspace, 'runs', result.id);
+    const state = readRunState(runDir)!;
+    expect(state).toMatchObject({ averaged: 'epoch-0001.averaged.safetensors', averagedSteps: 5, bestEpoch: 0 });
+    const best = loadSafetensors(runFiles(runDir).best);
+    const averaged = loadSafetensors(path.join(runDir, state.averaged!));
+    const live = loadSafetensors(path.join(runDir, state.weights));
+    expect(best.metadata).toMatchObject({ weights: 'averaged' });
+    expect(best.state['fc.weight']!.data).toEqual(averaged.state['fc.weight']!.data);
+    expect(best.state['fc.weight']!.data).not.toEqual(live.state['fc.weight']!.data);
+
+    const plain = await trainRun({ workspace, project: 'synthetic', recipe: { ...recipe, epochs: 1, emaHalfLife: 0 } });
+    const plainDir = path.join(workspace, 'runs', plain.id);
+    expect(readRunState(plainDir)?.averaged).toBeUndefined();
+    expect(loadSafetensors(runFiles(plainDir).best).metadata).toMatchObject({ weights: 'live' });
   });
 
   it('stops cleanly when asked, keeping the last complete epoch', async () => {

@@ -83,6 +83,12 @@ export class InlineModel implements TrainableModel {
   setFrozen(prefixes: string[], frozen: boolean) {
     return native(() => this.model.setFrozen(prefixes, frozen));
   }
+  configureAveraging(config: Parameters<NativeModel['configureAveraging']>[0]) {
+    return native(() => this.model.configureAveraging(config));
+  }
+  swapAveraged() {
+    return native(() => this.model.swapAveraged());
+  }
   gradCheck(batch: ImageBatch, options: { training?: boolean; samples?: number; seed?: number } = {}) {
     return native(() => this.model.gradCheck(batch.data, batch.shape, options));
   }

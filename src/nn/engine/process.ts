@@ -103,6 +103,12 @@ export class ProcessModel implements TrainableModel {
   setFrozen(prefixes: string[], frozen: boolean) {
     return this.invoke<number>('setFrozen', prefixes, frozen);
   }
+  configureAveraging(config: Parameters<TrainableModel['configureAveraging']>[0]) {
+    return this.invoke<void>('configureAveraging', config);
+  }
+  swapAveraged() {
+    return this.invoke<number>('swapAveraged');
+  }
   gradCheck(batch: ImageBatch, options: { training?: boolean; samples?: number; seed?: number } = {}) {
     return this.invoke<{ maxRelativeError: number; checked: number }>('gradCheck', batch, options);
   }

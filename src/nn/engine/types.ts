@@ -1,5 +1,5 @@
 import type { Precision } from './precision.js';
-import type { HostTensor, LoadReport, LossConfig, OptimizerConfig, StateDict, StepResult } from '../native.js';
+import type { AveragingConfig, HostTensor, LoadReport, LossConfig, OptimizerConfig, StateDict, StepResult } from '../native.js';
 
 /** A batch of preprocessed images in channels-last order: data.length = n * height * width * channels. */
 export interface ImageBatch {
@@ -47,6 +47,13 @@ export interface TrainableModel {
   loadOptimizer(file: string): Promise<void>;
   /** Freezes (or unfreezes) every parameter whose name starts with one of the prefixes; returns how many. */
   setFrozen(prefixes: string[], frozen: boolean): Promise<number>;
+  /** Starts (or, with decay 0, stops) averaging the weights step by step from their current values. */
+  configureAveraging(config: AveragingConfig): Promise<void>;
+  /**
+   * Exchanges the live weights with the averaged ones (predict, stateDict and saveWeights then see the average);
+   * a second call swaps them back. Returns how many steps the average holds. Fails when nothing is averaged.
+   */
+  swapAveraged(): Promise<number>;
   gradCheck(
     batch: ImageBatch,
     options?: { training?: boolean; samples?: number; seed?: number },
