@@ -6,6 +6,7 @@
 //        [--minutes-per-run M] [--limit-images K (smoke run)] [--skip-baseline] [--threads N] [--workers 1]
 //        [--epoch-scores (every epoch of Osteon's runs scored on val and test: a diagnostic of the best-epoch choice)]
 //        [--workspace DIR (kept; the import is reused)] [--out FILE]
+//        [--set key=value ... (Osteon's recipe changed from the default, as `osteon train --set`)]
 //        [--baseline-from FILE (the plain runs of an earlier result with the same setting, instead of training them)]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     'limit-images': { type: 'string' },
     'skip-baseline': { type: 'boolean', default: false },
     'baseline-from': { type: 'string' },
+    set: { type: 'string', multiple: true, default: [] },
     'epoch-scores': { type: 'boolean', default: false },
     threads: { type: 'string', default: String(os.availableParallelism()) },
     workers: { type: 'string', default: '1' },
@@ -45,6 +47,11 @@ const { values } = parseArgs({
 const REQUIRED_GAIN = 0.05;
 const REQUIRED_SPEEDUP = 1.2;
 const STRETCH = { auroc: 0.85, minutes: 60 };
+const overrides = Object.fromEntries(values.set!.map((pair) => {
+  const at = pair.indexOf('=');
+  if (at <= 0) throw new Error(`--set wants key=value, got "${pair}".`);
+  return [pair.slice(0, at), pair.slice(at + 1)];
+}));
 const archs = values.archs!.split(',').map((a) => a.trim()).filter(Boolean);
 const seeds = values.seeds!.split(',').map(Number);
 const size = Number(values.size);
@@ -79,6 +86,7 @@ console.log(`data: ${values.data}${limit ? `, smoke subset of about ${limit} ima
   `${data.importSeconds === null ? ', reused' : `, imported in ${data.importSeconds.toFixed(0)} s, ${data.unreadable} unreadable`})`);
 for (const split of ['train', 'val', 'test'] as const) console.log(`  ${split}: ${describeSplit(data.files[split])}`);
 console.log(`setting: ${size}px, ${epochs} epochs, seeds ${seeds.join(',')}, ${threads} threads` +
+  `${values.set!.length ? `, Osteon's recipe with ${values.set!.join(' ')}` : ''}` +
   `${minutes ? `, at most ${minutes} min of training per run` : ''}; threshold by Youden's J on val; ` +
   `95% percentile intervals from ${BOOTSTRAP.resamples} bootstrap resamples of test source groups`);
 
@@ -126,7 +134,7 @@ console.log(header);
 for (const arch of archs) {
   for (const seed of seeds) {
     const common = { workspace, data, arch, seed, size, epochs, threads, minutes };
-    const sides: Array<['osteon' | 'plain', () => Promise<SideRun>]> = [['osteon', () => runOsteon({ ...common, epochScores: values['epoch-scores'] })]];
+    const sides: Array<['osteon' | 'plain', () => Promise<SideRun>]> = [['osteon', () => runOsteon({ ...common, epochScores: values['epoch-scores'], overrides })]];
     if (values['baseline-from']) {
       sides.push(['plain', async () => {
         const saved = savedBaseline(values['baseline-from']!, { arch, seed, size, epochs, threads, minutes, limit }, data.files.test);

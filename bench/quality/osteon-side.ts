@@ -4,7 +4,7 @@
 import { evaluateRun } from '../../src/train/evaluate-run.js';
 import { keepEpochWeights, scoreKeptEpochs } from './epoch-scores.js';
 import { launchTraining } from '../../src/train/launch.js';
-import { defaultRecipe } from '../../src/train/recipe.js';
+import { applyOverrides, defaultRecipe } from '../../src/train/recipe.js';
 import type { BenchData } from './dataset.js';
 import type { SideRun } from './types.js';
 
@@ -20,6 +20,8 @@ export interface OsteonSideOptions {
   minutes?: number;
   /** Keep every epoch's weights and score them on val and test afterwards (a diagnostic; not used to choose). */
   epochScores?: boolean;
+  /** Recipe fields changed from the default (`osteon train --set`), for trying a candidate default. */
+  overrides?: Record<string, string>;
 }
 
 export async function runOsteon(options: OsteonSideOptions): Promise<SideRun> {
@@ -30,7 +32,10 @@ export async function runOsteon(options: OsteonSideOptions): Promise<SideRun> {
   const launched = launchTraining({
     workspace: options.workspace,
     project: options.data.projectName,
-    recipe: { ...defaultRecipe(options.arch), size: options.size, epochs: options.epochs, seed: options.seed, threads: options.threads },
+    recipe: {
+      ...applyOverrides(defaultRecipe(options.arch), options.overrides ?? {}),
+      size: options.size, epochs: options.epochs, seed: options.seed, threads: options.threads,
+    },
     onEvent: (event) => {
       // The budget counts from the first step, as the baseline's does (not the tensor cache build before it).
       if (event.type === 'start' && options.minutes !== undefined) {

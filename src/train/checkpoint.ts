@@ -14,8 +14,11 @@ export interface RunState {
   /** The averaged weights (recipe.emaHalfLife > 0) and how many steps they hold. */
   averaged?: string;
   averagedSteps?: number;
+  /** The epoch whose weights are the run's model (recipe.selection) and its validation AUROC. */
   bestEpoch: number | null;
   bestValAuroc: number | null;
+  /** The best validation AUROC so far, which early stopping watches (absent before selection existed: bestValAuroc). */
+  peakValAuroc?: number | null;
   epochsWithoutImprovement: number;
   trainSeconds: number;
   imagesPerSecond: number | null;

@@ -30,6 +30,11 @@ export interface TrainRecipe {
   /** Stop after this many epochs without a better validation AUROC (0 = never). */
   patience: number;
   /**
+   * Which epoch's weights become the run's model (exported, evaluated, deployed): `best-val`, the epoch of the
+   * best validation AUROC; `last`, the last epoch trained (early stopping still watches validation AUROC).
+   */
+  selection: 'best-val' | 'last';
+  /**
    * Half-life, in epochs, of an exponential moving average of the weights: validation, the best checkpoint and the
    * exported model use the average, which scores steadier than any one step's weights on a small validation set
    * (0 = the live weights).
@@ -67,6 +72,7 @@ export const DEFAULT_RECIPE: Omit<TrainRecipe, 'arch'> = {
   labelSmoothing: 0.1,
   classBalancing: 'weights',
   patience: 6,
+  selection: 'best-val',
   emaHalfLife: 2,
   freezeEpochs: 0,
   seed: 1,
@@ -104,6 +110,7 @@ export function validateRecipe(recipe: TrainRecipe): TrainRecipe {
   if (recipe.channels !== 1 && recipe.channels !== 3) fail('channels', '1 or 3');
   if (!['adamw', 'sgd'].includes(recipe.optimizer)) fail('optimizer', '"adamw" or "sgd"');
   if (!['weights', 'sampler', 'none'].includes(recipe.classBalancing)) fail('classBalancing', '"weights", "sampler" or "none"');
+  if (!['best-val', 'last'].includes(recipe.selection)) fail('selection', '"best-val" or "last"');
   if (!['auto', 'fp32', 'bf16'].includes(recipe.precision)) fail('precision', '"auto", "fp32" or "bf16"');
   return recipe;
 }

@@ -175,8 +175,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       throw new OsteonError('RUN_IN_PROGRESS', `Run ${resumed.id} is still training (process ${resumed.owner}); ` +
         'stop it first (Ctrl-C, `osteon jobs cancel`), then resume it.');
     }
-    // Runs begun before precision and averaging existed have neither in their recipe; they trained without averaging.
-    const recipe = validateRecipe(resumed ? { ...resumed.recipe, precision: resumed.recipe.precision ?? DEFAULT_RECIPE.precision, emaHalfLife: resumed.recipe.emaHalfLife ?? 0 } : ({ ...defaultRecipe(options.recipe!.arch), ...options.recipe } as TrainRecipe));
+    // Runs begun before precision, averaging and selection existed lack them in their recipe: they trained without
+    // averaging and kept the best validation epoch (their precision: runPrecision).
+    const recipe = validateRecipe(resumed ? { ...resumed.recipe, precision: resumed.recipe.precision ?? DEFAULT_RECIPE.precision, emaHalfLife: resumed.recipe.emaHalfLife ?? 0, selection: resumed.recipe.selection ?? 'best-val' } : ({ ...defaultRecipe(options.recipe!.arch), ...options.recipe } as TrainRecipe));
     const graph = createModelGraph(recipe.arch, { inputChannels: recipe.channels, numClasses: project.classes.length });
     const spec = preprocessSpecFor(recipe);
     const fingerprint = dataFingerprint(store, project);
@@ -236,7 +237,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     const totalSteps = stepsPerEpoch * recipe.epochs;
     const averaging = await startAveraging(model, recipe, stepsPerEpoch, runDir, state);
     const startEpoch = state?.epochsDone ?? 0;
+    // `best` is the run's model (by the recipe's selection); `peak` the best validation AUROC, which early stopping watches.
     let best = { epoch: state?.bestEpoch ?? null, auroc: state?.bestValAuroc ?? null };
+    let peak = state?.peakValAuroc ?? state?.bestValAuroc ?? null;
     let stale = state?.epochsWithoutImprovement ?? 0;
     let trainSeconds = state?.trainSeconds ?? 0;
     let imagesPerSecond = state?.imagesPerSecond ?? null;
@@ -273,14 +276,16 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       if (stopped) break;
       const trainTime = (performance.now() - started) / 1000;
       imagesPerSecond = seen / trainTime;
-      // Validation and the best checkpoint see the averaged weights when the recipe averages.
+      // Validation and the run's model see the averaged weights when the recipe averages.
       if (averaging) await model.swapAveraged();
       let scores: ValidationScores;
       let improved: boolean;
+      let chosen: boolean;
       try {
         scores = await scoreValidation(model, val, positiveIndex);
-        improved = scores.valAuroc !== null && (best.auroc === null || scores.valAuroc > best.auroc);
-        if (improved) {
+        improved = scores.valAuroc !== null && (peak === null || scores.valAuroc > peak);
+        chosen = recipe.selection === 'last' || improved;
+        if (chosen) {
           await model.saveWeights(runFiles(runDir).best, {
             runId: id, arch: recipe.arch, epoch: String(epoch), osteon: VERSION, weights: averaging ? 'averaged' : 'live',
           });
@@ -289,8 +294,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         if (averaging) await model.swapAveraged();
       }
       trainSeconds += (performance.now() - started) / 1000;
+      if (chosen) best = { epoch, auroc: scores.valAuroc };
       if (improved) {
-        best = { epoch, auroc: scores.valAuroc };
+        peak = scores.valAuroc;
         stale = 0;
       } else {
         stale++;
@@ -300,7 +306,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         seconds: (performance.now() - started) / 1000,
       };
       state = await saveEpochCheckpoint(model, runDir, {
-        epochsDone: epoch + 1, bestEpoch: best.epoch, bestValAuroc: best.auroc, epochsWithoutImprovement: stale,
+        epochsDone: epoch + 1, bestEpoch: best.epoch, bestValAuroc: best.auroc, peakValAuroc: peak, epochsWithoutImprovement: stale,
         trainSeconds, imagesPerSecond,
       }, { runId: id, arch: recipe.arch, epoch: String(epoch), osteon: VERSION }, { averaged: averaging });
       fs.appendFileSync(runFiles(runDir).metrics, `${JSON.stringify({ epoch, ...metrics })}\n`);

@@ -84,6 +84,16 @@ describe('training runs', () => {
     expect(loadSafetensors(runFiles(plainDir).best).metadata).toMatchObject({ weights: 'live' });
   });
 
+  it('keeps the last epoch as the run\'s model when the recipe selects it, early stopping still on the val peak', async () => {
+    const result = await trainRun({ workspace, project: 'synthetic', recipe: { ...recipe, epochs: 3, selection: 'last' } });
+    const runDir = path.join(workspace, 'runs', result.id);
+    const lines = fs.readFileSync(runFiles(runDir).metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { valAuroc: number });
+    expect(result.best.epoch).toBe(2);
+    expect(result.best.valAuroc).toBe(lines[2]!.valAuroc);
+    expect(readRunState(runDir)?.peakValAuroc).toBe(Math.max(...lines.map((l) => l.valAuroc)));
+    expect(loadSafetensors(runFiles(runDir).best).metadata).toMatchObject({ epoch: '2' });
+  });
+
   it('stops cleanly when asked, keeping the last complete epoch', async () => {
     let steps = 0;
     const result = await trainRun({ workspace, project: 'synthetic', recipe, shouldStop: () => ++steps >= 3 });
