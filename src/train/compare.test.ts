@@ -13,7 +13,7 @@ describe('formatComparison', () => {
     const lines = text.split('\n');
     expect(lines.find((l) => l.includes('run-inside'))).not.toContain('!');
     expect(lines.find((l) => l.includes('run-outside'))).toContain('0.940 !');
-    expect(lines.at(-1)).toMatch(/^! the validation AUROC .* outside the test interval/);
+    expect(lines.at(-1)).toMatch(/^! the model's validation AUROC.* lies outside the test interval/);
   });
 
   it('adds no note when every run is inside, in markdown too', () => {

@@ -55,7 +55,7 @@ export function formatComparison(rows: ComparisonRow[], format: 'table' | 'markd
     `${Math.round(r.trainSeconds / 60)} min`, f(r.imagesPerSecond, 1),
   ]);
   const note = rows.some(selectionGap)
-    ? ['', '! the validation AUROC that chose the epoch and threshold lies outside the test interval: what was chosen on validation may not carry over']
+    ? ['', "! the model's validation AUROC, on which its threshold was chosen, lies outside the test interval: what was chosen on validation may not carry over"]
     : [];
   if (format === 'markdown') {
     return [...[header, header.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`), ...note].join('\n');

@@ -22,7 +22,7 @@ export interface RunEvaluation {
   threshold: ThresholdChoice;
   report: EvaluationReport;
   files: EvaluatedFile[];
-  /** On the test split: set when the validation AUROC that chose the epoch lies outside the test AUROC's interval. */
+  /** On the test split: set when the model's validation AUROC lies outside the test AUROC's interval. */
   selectionWarning: string | null;
 }
 

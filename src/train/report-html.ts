@@ -61,7 +61,7 @@ export async function renderRunReport(options: { workspace: string; runId: strin
 <style>body{font:14px system-ui,sans-serif;margin:24px;max-width:1200px;color:#222}table{border-collapse:collapse}th,td{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:16px}.charts>div{flex:1 1 480px}.gallery{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;width:200px}figure img{width:200px}small{color:#666}.warn{background:#fff4e0;border-left:4px solid #e6a23c;padding:8px 12px}</style></head><body>
 <h1>${escape(run.arch)} on ${escape(project.name)}</h1>
-<p>Run <code>${escape(run.id)}</code>, ${run.epochsDone} epochs (best ${run.bestEpoch === null ? 'n/a' : run.bestEpoch + 1}), ${report.n} ${escape(evaluation.split)} images
+<p>Run <code>${escape(run.id)}</code>, ${run.epochsDone} epochs (model from epoch ${run.bestEpoch === null ? 'n/a' : run.bestEpoch + 1}), ${report.n} ${escape(evaluation.split)} images
 (${report.positives} ${escape(positive)}), threshold ${report.threshold.toFixed(3)} chosen on validation by Youden's J. Intervals: 95% bootstrap${report.bootstrap?.grouped ? ', resampling patients or duplicate groups' : ''}. Osteon ${VERSION}.</p>
 ${evaluation.selectionWarning ? `<p class="warn">${escape(evaluation.selectionWarning)}</p>\n` : ''}<table>${rows}</table>
 <h2>Training</h2><div class="charts"><div>${curves.loss}</div><div>${curves.metrics}</div></div>

@@ -84,14 +84,24 @@ describe('training runs', () => {
     expect(loadSafetensors(runFiles(plainDir).best).metadata).toMatchObject({ weights: 'live' });
   });
 
-  it('keeps the last epoch as the run\'s model when the recipe selects it, early stopping still on the val peak', async () => {
-    const result = await trainRun({ workspace, project: 'synthetic', recipe: { ...recipe, epochs: 3, selection: 'last' } });
-    const runDir = path.join(workspace, 'runs', result.id);
-    const lines = fs.readFileSync(runFiles(runDir).metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { valAuroc: number });
-    expect(result.best.epoch).toBe(2);
-    expect(result.best.valAuroc).toBe(lines[2]!.valAuroc);
-    expect(readRunState(runDir)?.peakValAuroc).toBe(Math.max(...lines.map((l) => l.valAuroc)));
-    expect(loadSafetensors(runFiles(runDir).best).metadata).toMatchObject({ epoch: '2' });
+  it('keeps the last epoch, or the best validation epoch, as the recipe selects; early stopping watches the val peak', async () => {
+    const read = async (selection: 'last' | 'best-val') => {
+      const result = await trainRun({ workspace, project: 'synthetic', recipe: { ...recipe, epochs: 3, emaHalfLife: 0, selection } });
+      const runDir = path.join(workspace, 'runs', result.id);
+      const lines = fs.readFileSync(runFiles(runDir).metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { valAuroc: number });
+      return { result, runDir, vals: lines.map((l) => l.valAuroc) };
+    };
+    const last = await read('last');
+    expect(last.result.best).toEqual({ epoch: 2, valAuroc: last.vals[2] });
+    expect(readRunState(last.runDir)?.peakValAuroc).toBe(Math.max(...last.vals));
+    expect(loadSafetensors(runFiles(last.runDir).best).metadata).toMatchObject({ epoch: '2' });
+
+    const best = await read('best-val');
+    // Training is deterministic, so both runs saw the same validation scores.
+    expect(best.vals).toEqual(last.vals);
+    const peakEpoch = best.vals.indexOf(Math.max(...best.vals));
+    expect(best.result.best).toEqual({ epoch: peakEpoch, valAuroc: best.vals[peakEpoch] });
+    expect(loadSafetensors(runFiles(best.runDir).best).metadata).toMatchObject({ epoch: String(peakEpoch) });
   });
 
   it('stops cleanly when asked, keeping the last complete epoch', async () => {

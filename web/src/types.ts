@@ -68,7 +68,7 @@ export interface CompareRow {
   threshold: number | null;
   trainSeconds: number;
   curvesHeld: boolean;
-  /** The validation AUROC that chose the run's epoch and threshold. */
+  /** The validation AUROC of the run's model (its threshold was chosen on validation). */
   valAuroc: number | null;
   /** That validation AUROC lies outside the test AUROC's interval. */
   selectionGap: boolean;

@@ -88,7 +88,7 @@ export function register(program: Command): void {
       }
       printResult(o, { runs: runs.map((r) => ({ id: r.id, arch: r.arch, status: r.status, epochs: r.epochsDone, best: r.best, imagesPerSecond: r.imagesPerSecond, trainSeconds: r.trainSeconds })) }, () =>
         [
-          ...runs.map((r) => `${r.id}: ${r.status}, best epoch ${r.best.epoch === null ? '-' : r.best.epoch + 1}, val AUROC ${r.best.valAuroc?.toFixed(3) ?? 'n/a'}`),
+          ...runs.map((r) => `${r.id}: ${r.status}, model from epoch ${r.best.epoch === null ? '-' : r.best.epoch + 1}, val AUROC ${r.best.valAuroc?.toFixed(3) ?? 'n/a'}`),
           ...nextSteps(runs, o.project),
         ].join('\n'),
       );
@@ -124,7 +124,7 @@ async function trainThroughQueue(o: TrainOptions, workspace: string, url: string
       runs: runs.map((r) => ({ id: r.runId, arch: r.arch, status: r.status, epochs: r.epochsDone, best: r.best, imagesPerSecond: r.imagesPerSecond, trainSeconds: r.trainSeconds })),
       jobs: done.map((d) => ({ id: d.id, status: d.status, error: d.error })),
     }, () => [
-      ...runs.map((r) => `${r.runId}: ${r.status}, best epoch ${r.best.epoch === null ? '-' : r.best.epoch + 1}, val AUROC ${r.best.valAuroc?.toFixed(3) ?? 'n/a'}`),
+      ...runs.map((r) => `${r.runId}: ${r.status}, model from epoch ${r.best.epoch === null ? '-' : r.best.epoch + 1}, val AUROC ${r.best.valAuroc?.toFixed(3) ?? 'n/a'}`),
       ...failed.map((d) => `job ${d.id}: ${d.status}${d.error ? ` (${d.error})` : ''}`),
     ].join('\n'));
     if (failed.length) process.exitCode = 1;

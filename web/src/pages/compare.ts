@@ -59,7 +59,7 @@ export async function comparePage(main: HTMLElement, project: Project): Promise<
         return h('tr', null, h('th', { scope: 'row' }, r.model), h('td', null, h('code', null, r.run)), h('td', null, r.n ?? '–'),
           h('td', null, fmt(r.accuracy)), h('td', null, fmt(r.precision)), h('td', null, fmt(r.recall)),
           h('td', null, `${fmt(r.auroc)}${r.aurocCi ? ` (${fmt(r.aurocCi[0], 2)}–${fmt(r.aurocCi[1], 2)})` : ''}`,
-            r.selectionGap ? h('span', { class: 'tag warn', title: 'The validation AUROC that chose this model\'s epoch and threshold lies outside the test interval: what was chosen on validation may not carry over.' }, ` val ${fmt(r.valAuroc)}`) : ''),
+            r.selectionGap ? h('span', { class: 'tag warn', title: 'This model\'s validation AUROC, on which its threshold was chosen, lies outside the test interval: what was chosen on validation may not carry over.' }, ` val ${fmt(r.valAuroc)}`) : ''),
           h('td', null, fmt(at?.threshold ?? r.threshold, 2)), h('td', null, fmt(at ? at.sensitivity : r.sensitivity)),
           h('td', null, fmt(at ? at.specificity : r.specificity)), h('td', null, `${Math.round(r.trainSeconds)} s`), h('td', null, act));
       }))));
