@@ -37,9 +37,9 @@ export interface TrainRecipe {
    */
   selection: 'best-val' | 'last';
   /**
-   * Half-life, in epochs, of an exponential moving average of the weights: validation, the best checkpoint and the
-   * exported model use the average, which scores steadier than any one step's weights on a small validation set
-   * (0 = the live weights).
+   * Half-life, in epochs, of an exponential moving average of the weights (0 = none): validation and the run's
+   * model then use the average. Off by default: at the end of a cosine schedule it scored as the live weights did,
+   * and in runs of a few dozen steps its batch-norm statistics (averaged, not recomputed) can lag far behind.
    */
   emaHalfLife: number;
   /** Parameters whose names start with these prefixes stay frozen for the first `freezeEpochs` epochs. */
@@ -75,7 +75,7 @@ export const DEFAULT_RECIPE: Omit<TrainRecipe, 'arch'> = {
   classBalancing: 'weights',
   patience: 6,
   selection: 'last',
-  emaHalfLife: 1,
+  emaHalfLife: 0,
   freezeEpochs: 0,
   seed: 1,
   augment: {},

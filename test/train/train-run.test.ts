@@ -41,7 +41,7 @@ describe('training runs', () => {
 
   it('resumes after a kill -9 mid-epoch, losing at most that epoch', async () => {
     const first = launchTraining({
-      workspace, project: 'synthetic', recipe: { ...recipe, epochs: 3 },
+      workspace, project: 'synthetic', recipe: { ...recipe, epochs: 3, emaHalfLife: 1 },
       onEvent: (event) => {
         // Kill during the second epoch, after the first one's checkpoint is durable.
         if (event.type === 'step' && event.epoch === 1 && event.step === 2) first.kill('SIGKILL');
