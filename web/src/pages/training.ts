@@ -145,7 +145,7 @@ export async function trainingPage(main: HTMLElement, project: Project): Promise
     const { runs } = await api<{ runs: Run[] }>('GET', `${base}/runs`);
     runsTable.replaceChildren(runs.length === 0 ? h('p', { class: 'muted' }, 'No runs yet.') : h('table', null,
       h('caption', null, 'Runs of this project'),
-      h('thead', null, h('tr', null, ...['Run', 'Model', 'Status', 'Epochs', 'Best val AUROC', 'Train time', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', null, h('tr', null, ...['Run', 'Model', 'Status', 'Epochs', 'Val AUROC (kept epoch)', 'Train time', ''].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, ...runs.slice().reverse().map((r) => h('tr', null, h('td', null, h('code', null, r.id)), h('td', null, r.arch),
         h('td', null, h('span', { class: `tag run-${r.status}`, ...(r.status === 'interrupted' ? { title: 'Its training process was killed; it resumes from its last complete epoch.' } : {}) }, r.status)),
         h('td', null, `${r.epochsDone}/${r.recipe.epochs}`), h('td', null, fmt(r.bestValAuroc)), h('td', null, `${Math.round(r.trainSeconds)} s`),
