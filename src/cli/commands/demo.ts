@@ -113,7 +113,7 @@ export function register(program: Command): void {
       });
       printResult(o, { project: PROJECT, run: run.id, modelVersion: version.version, model: modelFile, metrics: evaluation.report, predictions: shown }, () => [
         '',
-        `Trained ${run.arch} (run ${run.id}); best validation AUROC ${run.best.valAuroc?.toFixed(3) ?? 'n/a'}.`,
+        `Trained ${run.arch} (run ${run.id}); model from epoch ${run.best.epoch === null ? '-' : run.best.epoch + 1}, validation AUROC ${run.best.valAuroc?.toFixed(3) ?? 'n/a'}.`,
         `Deployed as model version ${version.version}: ${modelFile}`,
         ...shown.map((s) => ('error' in s ? `${s.file}: ${s.error}` : `${path.basename(s.file)}: ${s.label} (p fractured ${s.probabilities!.fractured?.toFixed(3)}) -> heatmap ${s.heatmap}`)),
         '',
