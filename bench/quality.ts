@@ -1,6 +1,6 @@
 // Quality: Osteon's default recipe against a plain torchvision recipe (same architecture, data, input size, epoch
-// budget and threads; Debian PyTorch) on bone-xray-dev: train for training, val for the best epoch and the
-// threshold, test untouched until scoring. Both sides are scored by the same src/eval functions, with intervals
+// budget and threads; Debian PyTorch) on bone-xray-dev: train for training, val for early stopping, the kept epoch
+// (where a recipe keeps the best validation epoch) and the threshold, test untouched until scoring. Both sides are scored by the same src/eval functions, with intervals
 // that resample whole source radiographs (groups.json).
 // Usage: npx tsx bench/quality.ts [--archs mobilenet_v2,resnet18,...] [--size 224] [--epochs 20] [--seeds 1,2,3]
 //        [--minutes-per-run M] [--limit-images K (smoke run)] [--skip-baseline] [--threads N] [--workers 1]
@@ -128,7 +128,7 @@ function throughput(run: SideRun): { overall: number; medianEpoch: number } {
   return { overall: (images * run.epochSeconds.length) / run.epochSeconds.reduce((a, b) => a + b, 0), medianEpoch: images / median };
 }
 
-const header = '| arch | seed | recipe | test AUROC [95% CI] | accuracy | sensitivity | specificity | threshold (val) | best epoch / done (val AUROC) | train min | img/s |\n' +
+const header = '| arch | seed | recipe | test AUROC [95% CI] | accuracy | sensitivity | specificity | threshold (val) | epoch kept / done (val AUROC) | train min | img/s |\n' +
   '|---|---|---|---|---|---|---|---|---|---|---|';
 console.log(header);
 for (const arch of archs) {

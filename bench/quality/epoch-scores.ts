@@ -1,4 +1,4 @@
-// A diagnostic of how a run's best epoch is chosen: every epoch's weights kept while the run trains, then scored on
+// A diagnostic of which epoch a run keeps: every epoch's weights kept while the run trains, then scored on
 // val and test. Never used to choose anything; it shows what choosing by val AUROC costs or gains on test against,
 // say, the last epoch or a smoothed val curve, over runs.
 import fs from 'node:fs';

@@ -16,7 +16,7 @@ export interface OsteonSideOptions {
   size: number;
   epochs: number;
   threads: number;
-  /** Stop training after this many minutes (the best epoch so far is kept); undefined: no limit. */
+  /** Stop training after this many minutes (the epoch the recipe selects among those done is kept); undefined: no limit. */
   minutes?: number;
   /** Keep every epoch's weights and score them on val and test afterwards (a diagnostic; not used to choose). */
   epochScores?: boolean;

@@ -6,8 +6,9 @@ export interface SideRun {
   arch: string;
   seed: number;
   epochsDone: number;
-  /** Zero-based epoch whose weights are scored (best validation AUROC). */
+  /** Zero-based epoch whose weights are scored (plain recipe: best validation AUROC; Osteon: its recipe's selection). */
   bestEpoch: number | null;
+  /** That epoch's validation AUROC. */
   bestValAuroc: number | null;
   /** Seconds in the epoch loops (training and per-epoch validation), without data preparation. */
   trainSeconds: number;

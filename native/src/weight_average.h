@@ -1,6 +1,6 @@
-// An exponential moving average of a model's weights, kept beside them and updated after every optimizer step.
-// On small, noisy validation sets the averaged weights score steadier than any single step's, so validation,
-// checkpoints and the exported model can use them instead.
+// An exponential moving average of a model's weights, kept beside them and updated after every optimizer step,
+// which validation, checkpoints and the exported model can use instead of the last step's weights. Batch-norm
+// statistics are averaged too, not recomputed on the averaged weights.
 #pragma once
 
 #include <torch/torch.h>
