@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <atomic>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <memory>
@@ -276,6 +277,7 @@ class Model : public Napi::ObjectWrap<Model> {
                         InstanceMethod("setFrozen", &Model::SetFrozen),
                         InstanceMethod("configureAveraging", &Model::ConfigureAveraging),
                         InstanceMethod("swapAveraged", &Model::SwapAveraged),
+                        InstanceMethod("seedRandomDraws", &Model::SeedRandomDraws),
                         InstanceMethod("gradCheck", &Model::GradCheck)});
   }
 
@@ -488,6 +490,18 @@ class Model : public Napi::ObjectWrap<Model> {
     auto steps = static_cast<int64_t>(numberOr(o, "steps", 0));
     std::lock_guard<std::mutex> lock(model_->mutex);
     guarded(info.Env(), [&] { model_->configureAveraging(decay, steps); });
+    return info.Env().Undefined();
+  }
+
+  // seedRandomDraws(seed) -> undefined
+  Napi::Value SeedRandomDraws(const Napi::CallbackInfo& info) {
+    if (!info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "seedRandomDraws(seed): seed must be a number");
+    double seed = info[0].As<Napi::Number>().DoubleValue();
+    if (!(seed >= 0) || seed > 9007199254740991.0 || std::floor(seed) != seed) {
+      throw Napi::RangeError::New(info.Env(), "seedRandomDraws(seed): seed must be a whole number from 0 to 2^53 - 1");
+    }
+    std::lock_guard<std::mutex> lock(model_->mutex);
+    model_->seedRandomDraws(static_cast<uint64_t>(seed));
     return info.Env().Undefined();
   }
 

@@ -18,17 +18,39 @@ bool isDecayed(const NamedTensor& t) {
   return t.tensor.dim() > 1;
 }
 
-torch::Tensor stochasticDepth(const torch::Tensor& x, double p, bool training) {
-  if (!training || p <= 0) return x;
+// Kept with probability 1 - p and scaled by 1 / (1 - p), so the expected value is unchanged. Drawn on the CPU from
+// the model's generator whatever the device, so one seed gives the same draws on every device.
+torch::Tensor keepMask(std::vector<int64_t> shape, double p, at::Generator& generator, const torch::Tensor& like) {
   auto keep = 1.0 - p;
-  auto mask = torch::empty({x.size(0), 1, 1, 1}, x.options()).bernoulli_(keep).div_(keep);
-  return x * mask;
+  auto mask = torch::empty(shape, torch::TensorOptions().dtype(torch::kFloat)).bernoulli_(keep, generator).div_(keep);
+  return mask.to(like.device(), like.scalar_type());
 }
+
+// Distinct from the stream that initialises the weights, so the two never repeat each other's numbers.
+uint64_t drawsSeed(uint64_t seed) { return seed ^ 0x9E3779B97F4A7C15ULL; }
 
 }  // namespace
 
+torch::Tensor GraphModel::dropout(const torch::Tensor& x, double p, bool training) {
+  if (!training || p <= 0) return x;
+  if (p >= 1) return torch::zeros_like(x);
+  return x * keepMask(x.sizes().vec(), p, randomDraws_, x);
+}
+
+torch::Tensor GraphModel::stochasticDepth(const torch::Tensor& x, double p, bool training) {
+  if (!training || p <= 0) return x;
+  if (p >= 1) return torch::zeros_like(x);
+  return x * keepMask({x.size(0), 1, 1, 1}, p, randomDraws_, x);
+}
+
+void GraphModel::seedRandomDraws(uint64_t seed) { randomDraws_ = at::detail::createCPUGenerator(drawsSeed(seed)); }
+
 GraphModel::GraphModel(GraphDef def, torch::Device device, bool channelsLast, uint64_t seed, Precision precision)
-    : def_(std::move(def)), device_(device), channelsLast_(channelsLast), precision_(precision) {
+    : def_(std::move(def)),
+      device_(device),
+      channelsLast_(channelsLast),
+      precision_(precision),
+      randomDraws_(at::detail::createCPUGenerator(drawsSeed(seed))) {
   for (auto& node : def_.nodes) {
     auto add = [&](const std::string& suffix, std::vector<int64_t> shape, bool isBuffer,
                    torch::ScalarType type = torch::kFloat) {
@@ -164,7 +186,7 @@ torch::Tensor GraphModel::runGraph(const std::vector<torch::Tensor>& params, con
         out = torch::cat(parts, 1);
         break;
       }
-      case Op::Dropout: out = torch::dropout(in(0), node.p, training); break;
+      case Op::Dropout: out = dropout(in(0), node.p, training); break;
       case Op::StochasticDepth: out = stochasticDepth(in(0), node.p, training); break;
     }
     values[i] = out;

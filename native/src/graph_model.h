@@ -103,6 +103,9 @@ class GraphModel {
   // Exchanges the live weights with the averaged ones; call again to swap back before training on.
   void swapAveraged() { average_.swap(tensors_); }
   int64_t averagedSteps() const { return average_.steps(); }
+  // Restarts the draws of dropout and stochastic depth. They come from the model's own generator, not libtorch's
+  // global one, which every model in the process shares: a seed then replays them exactly.
+  void seedRandomDraws(uint64_t seed);
 
   // Analytic vs central finite-difference gradients, in float64, on `samples` random coordinates of the input
   // and of every parameter.
@@ -121,6 +124,8 @@ class GraphModel {
   torch::Tensor runGraph(const std::vector<torch::Tensor>& params, const torch::Tensor& input, bool training,
                          bool wantFeatures, torch::Tensor* features);
   void initialise(uint64_t seed);
+  torch::Tensor dropout(const torch::Tensor& x, double p, bool training);
+  torch::Tensor stochasticDepth(const torch::Tensor& x, double p, bool training);
   std::vector<torch::Tensor> trainableParameters(bool decayed) const;
 
   GraphDef def_;
@@ -133,6 +138,7 @@ class GraphModel {
   LossConfig lossConfig_;
   torch::Tensor classWeights_;
   WeightAverage average_;
+  at::Generator randomDraws_;
 };
 
 }  // namespace osteon

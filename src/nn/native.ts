@@ -68,6 +68,7 @@ export interface NativeModel {
   setFrozen(prefixes: string[], frozen: boolean): number;
   configureAveraging(config: AveragingConfig): void;
   swapAveraged(): number;
+  seedRandomDraws(seed: number): void;
   gradCheck(
     input: Float32Array,
     shape: number[],

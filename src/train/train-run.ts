@@ -11,6 +11,7 @@ import { initialiseFromCheckpoint } from '../nn/transfer.js';
 import { weightsPath } from '../nn/weights.js';
 import '../nn/zoo/index.js';
 import { createBatchLoader, usableImages } from '../pipeline/index.js';
+import { hashKey } from '../pipeline/random.js';
 import type { BatchLoader } from '../pipeline/types.js';
 import { workspacePaths } from '../util/workspace.js';
 import { VERSION } from '../version.js';
@@ -22,6 +23,9 @@ import { reconcileEpochRecords } from './reconcile-epochs.js';
 import { currentOwner, ownerState } from './run-owner.js';
 import { learningRateAt } from './schedule.js';
 import { scoreValidation, type ValidationScores } from './validate.js';
+
+/** Keys the model's dropout and stochastic-depth draws apart from the loader's streams. */
+const RANDOM_DRAWS = 0xd209;
 
 export type TrainEvent =
   | { type: 'start'; runId: string; arch: string; epochs: number; stepsPerEpoch: number; startEpoch: number }
@@ -249,6 +253,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     let stopped = false;
     for (let epoch = startEpoch; epoch < recipe.epochs && !stopped; epoch++) {
       await setFreeze(model, graph, epoch, recipe);
+      // Dropout and stochastic depth draw from (seed, epoch), as the loader's order and augmentation do: a resumed
+      // epoch replays the draws of the one it replaces.
+      await model.seedRandomDraws(hashKey(recipe.seed, epoch, RANDOM_DRAWS));
       const started = performance.now();
       let seen = 0;
       let lossSum = 0;

@@ -205,6 +205,35 @@ export function runEngineConformance(name: string, factory: Factory): void {
       });
     });
 
+    it('draws dropout and stochastic depth from its own seeded generator, whatever other models draw', async () => {
+      const dropped = tinyNet({ dropout: 0.5, stochasticDepth: 0.5 });
+      const training = { training: true };
+      const first = await withModel(factory, dropped, { seed: 4 }, async (m) => {
+        const fromSeed = await m.predict(batch, training);
+        await m.seedRandomDraws(11);
+        return { fromSeed, reseeded: [await m.predict(batch, training), await m.predict(batch, training)] };
+      });
+      const second = await withModel(factory, dropped, { seed: 4 }, async (m) => {
+        // Another model drawing in between, in the same process for the in-process engine, changes nothing.
+        await withModel(factory, dropped, { seed: 9 }, async (other) => {
+          for (let i = 0; i < 3; i++) await other.predict(batch, training);
+        });
+        const fromSeed = await m.predict(batch, training);
+        await m.seedRandomDraws(11);
+        return { fromSeed, reseeded: [await m.predict(batch, training), await m.predict(batch, training)] };
+      });
+      expect(second.fromSeed.logits.data).toEqual(first.fromSeed.logits.data);
+      expect(second.reseeded[0]!.logits.data).toEqual(first.reseeded[0]!.logits.data);
+      expect(second.reseeded[1]!.logits.data).toEqual(first.reseeded[1]!.logits.data);
+      // The draws go on within a seed and differ between seeds.
+      expect(first.reseeded[1]!.logits.data).not.toEqual(first.reseeded[0]!.logits.data);
+      expect(first.reseeded[0]!.logits.data).not.toEqual(first.fromSeed.logits.data);
+      await withModel(factory, dropped, {}, async (m) => {
+        await expect(m.seedRandomDraws(-1)).rejects.toThrow(/seed must be a whole number/);
+        await expect(m.seedRandomDraws(1.5)).rejects.toThrow(/seed must be a whole number/);
+      });
+    });
+
     it('rejects bad input with clear errors', async () => {
       await withModel(factory, graph, {}, async (m) => {
         await expect(m.predict({ data: new Float32Array(10), shape: [1, 16, 16, 1] })).rejects.toThrow(/holds 10 values/);

@@ -3,13 +3,17 @@ import { GraphBuilder } from '../../src/nn/builder.js';
 import type { Graph } from '../../src/nn/ir.js';
 import type { ImageBatch } from '../../src/nn/engine/index.js';
 
-/** A small CNN touching the common ops: conv, batch norm, ReLU, pooling, residual add, dropout, linear. */
-export function tinyNet(options: { channels?: number; classes?: number; dropout?: number } = {}): Graph {
+/**
+ * A small CNN touching the common ops: conv, batch norm, ReLU, pooling, residual add, dropout, linear; with
+ * `stochasticDepth`, its residual branch is dropped at that rate.
+ */
+export function tinyNet(options: { channels?: number; classes?: number; dropout?: number; stochasticDepth?: number } = {}): Graph {
   const b = new GraphBuilder('tiny', options.channels ?? 1, options.classes ?? 2);
   let x = b.conv('stem.conv', 'input', 8, 3, { stride: 2 });
   x = b.batchNorm('stem.bn', x);
   x = b.relu('stem.relu', x);
-  const branch = b.relu('block.relu', b.batchNorm('block.bn', b.conv('block.conv', x, 8, 3)));
+  let branch = b.relu('block.relu', b.batchNorm('block.bn', b.conv('block.conv', x, 8, 3)));
+  if (options.stochasticDepth) branch = b.stochasticDepth('block.drop_path', branch, options.stochasticDepth);
   x = b.sum('block.add', x, branch);
   x = b.maxPool('pool', x, 2);
   const features = b.relu('features', b.conv('head_conv', x, 16, 3));

@@ -111,6 +111,20 @@ describe('training runs', () => {
     expect(result.epochsDone).toBe(0);
   });
 
+  it('resumes a stopped run to the very weights of an uninterrupted one, dropout draws included', async () => {
+    // SqueezeNet drops half its classifier's inputs: every draw must replay for the weights to match.
+    const dropped = { ...recipe, arch: 'squeezenet1_1', epochs: 2, emaHalfLife: 0, selection: 'last' as const };
+    const whole = await trainRun({ workspace, project: 'synthetic', recipe: dropped });
+    let steps = 0;
+    const cut = await trainRun({ workspace, project: 'synthetic', recipe: dropped, shouldStop: () => ++steps > 5 + 2 });
+    expect(cut).toMatchObject({ status: 'stopped', epochsDone: 1 });
+    const resumed = await trainRun({ workspace, project: 'synthetic', recipe: dropped, resume: cut.id });
+    expect(resumed).toMatchObject({ id: cut.id, status: 'completed', epochsDone: 2 });
+    const weights = (id: string) => loadSafetensors(runFiles(path.join(workspace, 'runs', id)).best).state;
+    const [a, b] = [weights(whole.id), weights(resumed.id)];
+    for (const key of Object.keys(a)) expect(b[key]!.data, key).toEqual(a[key]!.data);
+  });
+
   it('says what is missing when a project has nothing to train on', async () => {
     const store = openStore(workspace);
     store.db.prepare("INSERT INTO projects (name, classes, created_at) VALUES ('empty', '[\"fractured\",\"normal\"]', '2026-01-01')").run();

@@ -89,6 +89,9 @@ export class InlineModel implements TrainableModel {
   swapAveraged() {
     return native(() => this.model.swapAveraged());
   }
+  seedRandomDraws(seed: number) {
+    return native(() => this.model.seedRandomDraws(seed));
+  }
   gradCheck(batch: ImageBatch, options: { training?: boolean; samples?: number; seed?: number } = {}) {
     return native(() => this.model.gradCheck(batch.data, batch.shape, options));
   }

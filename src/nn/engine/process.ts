@@ -109,6 +109,9 @@ export class ProcessModel implements TrainableModel {
   swapAveraged() {
     return this.invoke<number>('swapAveraged');
   }
+  seedRandomDraws(seed: number) {
+    return this.invoke<void>('seedRandomDraws', seed);
+  }
   gradCheck(batch: ImageBatch, options: { training?: boolean; samples?: number; seed?: number } = {}) {
     return this.invoke<{ maxRelativeError: number; checked: number }>('gradCheck', batch, options);
   }

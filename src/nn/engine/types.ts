@@ -54,6 +54,12 @@ export interface TrainableModel {
    * a second call swaps them back. Returns how many steps the average holds. Fails when nothing is averaged.
    */
   swapAveraged(): Promise<number>;
+  /**
+   * Restarts the draws of dropout and stochastic depth from `seed` (a whole number, 0 to 2^53 - 1). They start from
+   * the model's seed and are the model's own, whatever else runs in the process: a run that reseeds them each epoch
+   * replays them exactly after a resume.
+   */
+  seedRandomDraws(seed: number): Promise<void>;
   gradCheck(
     batch: ImageBatch,
     options?: { training?: boolean; samples?: number; seed?: number },
