@@ -119,10 +119,12 @@ function printRow({ run, score }: Row): void {
 
 /**
  * End-to-end training images/s (augmentation, steps and per-epoch validation): over the whole run, and over the
- * median epoch, which a one-off stall (first-epoch warm-up, a busy moment) does not move.
+ * median epoch, which a one-off stall (first-epoch warm-up, a busy moment) does not move. A saved run from before
+ * epoch times were recorded has only the first (NaN for the median).
  */
 function throughput(run: SideRun): { overall: number; medianEpoch: number } {
   const images = data.files.train.length;
+  if (run.epochSeconds.length === 0) return { overall: (images * run.epochsDone) / run.trainSeconds, medianEpoch: Number.NaN };
   const sorted = [...run.epochSeconds].sort((a, b) => a - b);
   const median = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : Number.NaN;
   return { overall: (images * run.epochSeconds.length) / run.epochSeconds.reduce((a, b) => a + b, 0), medianEpoch: images / median };
@@ -199,7 +201,7 @@ if (best) {
 console.log(`\n| arch | Osteon img/s (run; median epoch) | plain img/s (run; median epoch) | ratio (run; median epoch) | required >= ${REQUIRED_SPEEDUP}x |\n|---|---|---|---|---|`);
 for (const arch of archs) {
   const mean = (side: SideRun['side'], key: 'overall' | 'medianEpoch') => {
-    const values = rows.filter((r) => r.run.arch === arch && r.run.side === side && r.run.epochSeconds.length).map((r) => throughput(r.run)[key]);
+    const values = rows.filter((r) => r.run.arch === arch && r.run.side === side).map((r) => throughput(r.run)[key]).filter(Number.isFinite);
     return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
   };
   const pair = (key: 'overall' | 'medianEpoch') => [mean('osteon', key), mean('plain', key)] as const;

@@ -40,5 +40,6 @@ export function savedBaseline(
   const probabilities = saved.testProbabilities.find((p) => p.side === 'plain' && p.arch === wanted.arch && p.seed === wanted.seed);
   if (!run || !probabilities) throw new Error(`${file} holds no plain run of ${wanted.arch}, seed ${wanted.seed}.`);
   const { score: _score, ...rest } = run as SideRun & { score?: unknown };
-  return { run: { ...rest, testProbabilities: probabilities.p }, date: saved.date, versions: saved.baseline };
+  // Results saved before epoch times were recorded have none.
+  return { run: { ...rest, epochSeconds: rest.epochSeconds ?? [], testProbabilities: probabilities.p }, date: saved.date, versions: saved.baseline };
 }

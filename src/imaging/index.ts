@@ -5,5 +5,6 @@ export { sniffFormat, type ImageFormat } from './sniff.js';
 export { writeDicom, newUid, type DicomImageSpec } from './dicom/dicom-write.js';
 export { TransferSyntax, transferSyntaxName } from './dicom/transfer-syntax.js';
 export { preprocess, validatePreprocessSpec, IMAGENET_NORMALISATION } from './preprocess.js';
+export { mirrorHorizontally } from './mirror.js';
 export { resizeGrey, type ResizeMode } from './resize.js';
 export { toPngBytes } from './png.js';

@@ -20,6 +20,11 @@ export interface ServingMetadata {
   runId: string;
   /** Osteon version that exported the model. */
   osteonVersion: string;
+  /**
+   * Classify each image and its left-right mirror, and average the two probabilities (test-time augmentation).
+   * Models exported before this key existed do not carry it: false.
+   */
+  testTimeFlip: boolean;
 }
 
 export const SERVING_KEYS = {
@@ -29,6 +34,11 @@ export const SERVING_KEYS = {
   threshold: 'threshold',
   runId: 'run_id',
   osteonVersion: 'osteon_version',
+} as const;
+
+/** Keys that models exported by earlier versions may lack; each has a default. */
+export const OPTIONAL_SERVING_KEYS = {
+  testTimeFlip: 'test_time_flip',
 } as const;
 
 /** The metadata properties, as strings, of a validated ServingMetadata. */
@@ -41,6 +51,7 @@ export function servingMetadataProperties(metadata: ServingMetadata): Record<str
     [SERVING_KEYS.threshold]: String(metadata.threshold),
     [SERVING_KEYS.runId]: metadata.runId,
     [SERVING_KEYS.osteonVersion]: metadata.osteonVersion,
+    [OPTIONAL_SERVING_KEYS.testTimeFlip]: String(metadata.testTimeFlip),
   };
 }
 
@@ -67,6 +78,7 @@ export function parseServingMetadata(properties: Record<string, string>): Servin
     threshold: Number(get(SERVING_KEYS.threshold)),
     runId: get(SERVING_KEYS.runId),
     osteonVersion: get(SERVING_KEYS.osteonVersion),
+    testTimeFlip: parseFlag(OPTIONAL_SERVING_KEYS.testTimeFlip, properties[OPTIONAL_SERVING_KEYS.testTimeFlip] ?? 'false'),
   };
   validateServingMetadata(metadata);
   return metadata;
@@ -78,6 +90,11 @@ function parseJson(key: string, text: string): unknown {
   } catch {
     throw invalid(key, `${JSON.stringify(text.slice(0, 80))} is not JSON`);
   }
+}
+
+function parseFlag(key: string, text: string): boolean {
+  if (text !== 'true' && text !== 'false') throw invalid(key, `${JSON.stringify(text.slice(0, 80))} is neither "true" nor "false"`);
+  return text === 'true';
 }
 
 function invalid(key: string, why: string): OsteonError {
@@ -105,6 +122,7 @@ export function validateServingMetadata(metadata: ServingMetadata): void {
   if (typeof metadata.runId !== 'string' || typeof metadata.osteonVersion !== 'string') {
     throw invalid(SERVING_KEYS.runId, 'run id and Osteon version must be text');
   }
+  if (typeof metadata.testTimeFlip !== 'boolean') throw invalid(OPTIONAL_SERVING_KEYS.testTimeFlip, 'expected true or false');
 }
 
 /** `fractured` when it is a class (Osteon's positive class), else the first class. */

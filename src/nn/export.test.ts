@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { OsteonError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { exportOnnx, exportOnnxFromCheckpoint, parseServingMetadata, SERVING_KEYS } from './export.js';
+import { exportOnnx, exportOnnxFromCheckpoint, OPTIONAL_SERVING_KEYS, parseServingMetadata, SERVING_KEYS } from './export.js';
 import { readOnnxMetadata } from './onnx/index.js';
 import { saveSafetensors } from './safetensors.js';
 import type { StateDict } from './native.js';
@@ -45,7 +45,9 @@ describe('exportOnnx', () => {
       threshold: 0.35,
       runId: 'run-42',
       osteonVersion: VERSION,
+      testTimeFlip: false,
     });
+    expect(parseServingMetadata(readOnnxMetadata(exportOnnx(graph, state, { ...options, testTimeFlip: true }))).testTimeFlip).toBe(true);
     const session = await ort.InferenceSession.create(bytes);
     expect([...session.outputNames].sort()).toEqual(['features', 'logits', 'probabilities']);
     await session.release();
@@ -94,5 +96,12 @@ describe('parseServingMetadata', () => {
     ).toMatch(/std must be positive/);
     expectCode(() => parseServingMetadata({ ...good(), threshold: 'high' }), 'ONNX_METADATA_INVALID');
     expectCode(() => parseServingMetadata({ ...good(), positive_class: 'broken' }), 'ONNX_METADATA_INVALID');
+    expect(expectCode(() => parseServingMetadata({ ...good(), [OPTIONAL_SERVING_KEYS.testTimeFlip]: 'yes' }), 'ONNX_METADATA_INVALID').message)
+      .toMatch(/"test_time_flip" is malformed: "yes" is neither "true" nor "false"/);
+  });
+
+  it('reads a model exported before test-time flip existed as one without it', () => {
+    expect(good()[OPTIONAL_SERVING_KEYS.testTimeFlip]).toBeUndefined();
+    expect(parseServingMetadata(good()).testTimeFlip).toBe(false);
   });
 });

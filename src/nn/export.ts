@@ -7,7 +7,7 @@ import { writeOnnx, type Weights } from './onnx/index.js';
 import { loadSafetensors } from './safetensors.js';
 import { defaultPositiveClass, servingMetadataProperties, type ServingMetadata } from './export-metadata.js';
 
-export { parseServingMetadata, SERVING_KEYS, type ServingMetadata } from './export-metadata.js';
+export { OPTIONAL_SERVING_KEYS, parseServingMetadata, SERVING_KEYS, type ServingMetadata } from './export-metadata.js';
 
 export interface ExportOptions {
   /** The preprocessing the model was trained with; its size is the model's input size. */
@@ -23,6 +23,8 @@ export interface ExportOptions {
   positiveClass?: string;
   /** Fold batch norms into convolutions (default true). */
   foldBatchNorm?: boolean;
+  /** Serve with test-time flip averaging (ServingMetadata.testTimeFlip; default false). */
+  testTimeFlip?: boolean;
 }
 
 /**
@@ -56,6 +58,7 @@ export function exportOnnx(graph: Graph, state: StateDict, options: ExportOption
     threshold: options.threshold,
     runId: options.runId,
     osteonVersion: VERSION,
+    testTimeFlip: options.testTimeFlip ?? false,
   };
   return writeOnnx(graph, stateToWeights(state), {
     metadata: servingMetadataProperties(serving),

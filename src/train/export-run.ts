@@ -29,5 +29,7 @@ export function exportRun(store: DatasetStore, runId: string, options: { thresho
     classes: project.classes,
     threshold: options.threshold ?? run.threshold ?? 0.5,
     runId: run.id,
+    // Runs from before the recipe had the field were validated without it.
+    testTimeFlip: run.recipe.testTimeFlip ?? false,
   });
 }

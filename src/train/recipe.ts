@@ -42,6 +42,13 @@ export interface TrainRecipe {
    * and in runs of a few dozen steps its batch-norm statistics (averaged, not recomputed) can lag far behind.
    */
   emaHalfLife: number;
+  /**
+   * Validation, evaluation and serving average each image's probabilities with its left-right mirror's (the model
+   * then ignores which side a limb is on, as the training flips teach it to). On by default: it raised validation
+   * and test AUROC of most compared runs (BENCHMARKS.md, quality), at twice the inference work. Runs from before
+   * it existed have none.
+   */
+  testTimeFlip: boolean;
   /** Parameters whose names start with these prefixes stay frozen for the first `freezeEpochs` epochs. */
   freezeEpochs: number;
   /** A torchvision-keyed checkpoint (.pth/.safetensors) to start from. */
@@ -76,6 +83,7 @@ export const DEFAULT_RECIPE: Omit<TrainRecipe, 'arch'> = {
   patience: 6,
   selection: 'last',
   emaHalfLife: 0,
+  testTimeFlip: true,
   freezeEpochs: 0,
   seed: 1,
   augment: {},
@@ -114,6 +122,7 @@ export function validateRecipe(recipe: TrainRecipe): TrainRecipe {
   if (!['weights', 'sampler', 'none'].includes(recipe.classBalancing)) fail('classBalancing', '"weights", "sampler" or "none"');
   if (!['best-val', 'last'].includes(recipe.selection)) fail('selection', '"best-val" or "last"');
   if (!['auto', 'fp32', 'bf16'].includes(recipe.precision)) fail('precision', '"auto", "fp32" or "bf16"');
+  if (typeof recipe.testTimeFlip !== 'boolean') fail('testTimeFlip', 'true or false');
   return recipe;
 }
 

@@ -181,7 +181,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     }
     // Runs begun before precision, averaging and selection existed lack them in their recipe: they trained without
     // averaging and kept the best validation epoch (their precision: runPrecision).
-    const recipe = validateRecipe(resumed ? { ...resumed.recipe, precision: resumed.recipe.precision ?? DEFAULT_RECIPE.precision, emaHalfLife: resumed.recipe.emaHalfLife ?? 0, selection: resumed.recipe.selection ?? 'best-val' } : ({ ...defaultRecipe(options.recipe!.arch), ...options.recipe } as TrainRecipe));
+    const recipe = validateRecipe(resumed ? { ...resumed.recipe, precision: resumed.recipe.precision ?? DEFAULT_RECIPE.precision, emaHalfLife: resumed.recipe.emaHalfLife ?? 0, selection: resumed.recipe.selection ?? 'best-val', testTimeFlip: resumed.recipe.testTimeFlip ?? false } : ({ ...defaultRecipe(options.recipe!.arch), ...options.recipe } as TrainRecipe));
     const graph = createModelGraph(recipe.arch, { inputChannels: recipe.channels, numClasses: project.classes.length });
     const spec = preprocessSpecFor(recipe);
     const fingerprint = dataFingerprint(store, project);
@@ -289,7 +289,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       let improved: boolean;
       let chosen: boolean;
       try {
-        scores = await scoreValidation(model, val, positiveIndex);
+        scores = await scoreValidation(model, val, positiveIndex, { testTimeFlip: recipe.testTimeFlip });
         improved = scores.valAuroc !== null && (peak === null || scores.valAuroc > peak);
         chosen = recipe.selection === 'last' || improved;
         if (chosen) {

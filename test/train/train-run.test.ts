@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/data/index.js';
 import { loadSafetensors } from '../../src/nn/safetensors.js';
 import { readRunState, runFiles } from '../../src/train/checkpoint.js';
+import { evaluateRun } from '../../src/train/evaluate-run.js';
 import { launchTraining } from '../../src/train/launch.js';
 import { getRun, runEpochs } from '../../src/train/runs.js';
 import { trainRun, type TrainEvent } from '../../src/train/train-run.js';
@@ -123,6 +124,20 @@ describe('training runs', () => {
     const weights = (id: string) => loadSafetensors(runFiles(path.join(workspace, 'runs', id)).best).state;
     const [a, b] = [weights(whole.id), weights(resumed.id)];
     for (const key of Object.keys(a)) expect(b[key]!.data, key).toEqual(a[key]!.data);
+  });
+
+  it('validates with test-time flip as the exported model serves: the same validation AUROC in training and in eval', async () => {
+    const valAuroc = async (testTimeFlip: boolean) => {
+      const result = await trainRun({ workspace, project: 'synthetic', recipe: { ...recipe, epochs: 1, testTimeFlip } });
+      const evaluation = await evaluateRun({ workspace, runId: result.id, split: 'val', bootstrap: { resamples: 10 } });
+      return { training: result.best.valAuroc!, served: evaluation.report.auroc! };
+    };
+    const flipped = await valAuroc(true);
+    const single = await valAuroc(false);
+    expect(flipped.served).toBeCloseTo(flipped.training, 6);
+    expect(single.served).toBeCloseTo(single.training, 6);
+    // Same weights (training is deterministic), so only the mirrored views tell the two apart.
+    expect(flipped.training).not.toBe(single.training);
   });
 
   it('says what is missing when a project has nothing to train on', async () => {

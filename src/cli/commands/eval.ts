@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action, withGlobalOptions } from '../command.js';
+import { onOff } from '../flags.js';
 import { log, printResult, type GlobalOptions } from '../output.js';
 import { ProgressBar } from '../progress.js';
 import { metricsSummary, parseThresholdRule } from '../../eval/index.js';
@@ -22,6 +23,7 @@ interface EvalOptions extends GlobalOptions {
   std?: string;
   channels?: string;
   classes?: string;
+  testTimeFlip?: string;
 }
 
 const fileRows = (files: EvaluatedFile[]) => files.map(({ file, label, probabilities }) => ({ file, label, probabilities }));
@@ -40,7 +42,8 @@ export function register(program: Command): void {
       .option('--channels <n>', 'input channels of a non-Osteon model (1 or 3)', '3')
       .option('--mean <list>', 'per-channel mean of a non-Osteon model, e.g. 0.485,0.456,0.406')
       .option('--std <list>', 'per-channel std of a non-Osteon model, e.g. 0.229,0.224,0.225')
-      .option('--classes <list>', 'class names of a non-Osteon model in output order', 'fractured,normal'),
+      .option('--classes <list>', 'class names of a non-Osteon model in output order', 'fractured,normal')
+      .option('--test-time-flip <on|off>', '--model: average each image with its left-right mirror (default: as the model says; off for a non-Osteon model)'),
   ).action(
     action<EvalOptions>(async (_args, o) => {
       if (o.run) {
@@ -68,7 +71,8 @@ export function register(program: Command): void {
             classes: (o.classes ?? 'fractured,normal').split(','),
           }
         : undefined;
-      const engine = await InferenceEngine.load(o.model, plain ? { plain } : {});
+      const testTimeFlip = o.testTimeFlip === undefined ? undefined : onOff('--test-time-flip', o.testTimeFlip);
+      const engine = await InferenceEngine.load(o.model, { ...(plain ? { plain } : {}), testTimeFlip });
       try {
         log(`evaluating ${o.model} on ${o.data}`);
         const result = await evaluateModelOnFolder(engine, o.data);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action, withGlobalOptions } from '../command.js';
+import { onOff } from '../flags.js';
 import { log, printResult, type GlobalOptions } from '../output.js';
 import { ProgressBar } from '../progress.js';
 import { OsteonError } from '../../errors.js';
@@ -25,6 +26,7 @@ interface PredictOptions extends GlobalOptions {
   outputKind?: string;
   classes?: string;
   threshold?: string;
+  testTimeFlip?: string;
 }
 
 export function register(program: Command): void {
@@ -37,6 +39,7 @@ export function register(program: Command): void {
       .option('--class <name>', 'draw the heatmap of this class (default: the predicted one)')
       .option('--threads <n>', 'onnxruntime threads (default: all cores)')
       .option('--batch-size <n>', 'images per inference run', '16')
+      .option('--test-time-flip <on|off>', 'average each image with its left-right mirror (default: as the model was validated; off with --plain)')
       .option('--plain', 'run an ONNX classifier not exported by Osteon, with the preprocessing flags below')
       .option('--size <pixels>', '--plain: square input side')
       .option('--channels <1|3>', '--plain: input channels', '3')
@@ -56,6 +59,7 @@ export function register(program: Command): void {
         threads: options.threads === undefined ? undefined : wholeNumber('--threads', options.threads),
         batchSize: wholeNumber('--batch-size', options.batchSize),
         plain: options.plain ? plainOptions(options) : undefined,
+        testTimeFlip: options.testTimeFlip === undefined ? undefined : onOff('--test-time-flip', options.testTimeFlip),
       });
       try {
         if (options.heatmap !== undefined && engine.model.camHead === null) {

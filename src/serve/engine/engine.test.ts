@@ -149,6 +149,39 @@ describe('InferenceEngine on an Osteon model', () => {
   });
 });
 
+describe('InferenceEngine with test-time flip', () => {
+  const flipping = exportOnnx(graph, state, { spec, classes: ['fractured', 'normal'], threshold: 0.5, runId: 'r', testTimeFlip: true });
+  // Square at the input size, so mirroring the radiograph mirrors the network's input exactly.
+  const image = greyImage(24, 24, 5);
+  const mirror: DecodedImage = { ...image, pixels: new Uint8Array(image.pixels.length) };
+  for (let y = 0; y < 24; y++) for (let x = 0; x < 24; x++) mirror.pixels[y * 24 + x] = image.pixels[y * 24 + 23 - x]!;
+
+  it('averages each image\'s probabilities with its mirror\'s, as the model\'s metadata asks; the caller may turn it off', async () => {
+    const tta = await InferenceEngine.load(flipping);
+    const single = await InferenceEngine.load(flipping, { testTimeFlip: false });
+    expect([tta.model.testTimeFlip, single.model.testTimeFlip, (await InferenceEngine.load(modelBytes)).model.testTimeFlip]).toEqual([true, false, false]);
+    const [both] = await tta.predictImages([image]);
+    const [a, b] = await single.predictImages([image, mirror]);
+    await tta.release();
+    await single.release();
+    // The model itself tells left from right, so the average differs from either view.
+    expect(Math.abs(a!.probabilities.fractured! - b!.probabilities.fractured!)).toBeGreaterThan(1e-3);
+    expect(both!.probabilities.fractured).toBeCloseTo((a!.probabilities.fractured! + b!.probabilities.fractured!) / 2, 6);
+    expect(both!.logits![0]).toBeCloseTo((a!.logits![0]! + b!.logits![0]!) / 2, 5);
+  });
+
+  it('makes the model blind to left and right: a mirrored radiograph gets the same score and the mirrored heatmap', async () => {
+    const tta = await InferenceEngine.load(flipping);
+    const [p, q] = await tta.predictImages([image, mirror], { cam: { className: 'fractured' } });
+    await tta.release();
+    expect(q!.probabilities.fractured).toBeCloseTo(p!.probabilities.fractured!, 6);
+    const mapP = p!.cam!.map;
+    const mapQ = q!.cam!.map;
+    expect(mapP).toHaveLength(24);
+    for (let y = 0; y < 24; y++) for (let x = 0; x < 24; x++) expect(mapQ[y]![x]!).toBeCloseTo(mapP[y]![23 - x]!, 4);
+  });
+});
+
 describe('InferenceEngine refuses what it cannot serve', () => {
   it('bytes that are not ONNX', async () => {
     await expectCode(InferenceEngine.load(new TextEncoder().encode('{"not": "a model"}')), 'ONNX_INVALID', /not a readable ONNX model/);

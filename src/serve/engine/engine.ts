@@ -3,6 +3,7 @@ import os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { OsteonError, isOsteonError } from '../../errors.js';
 import { decodeImage } from '../../imaging/decode.js';
+import { mirrorHorizontally } from '../../imaging/mirror.js';
 import { preprocess } from '../../imaging/preprocess.js';
 import type { DecodedImage } from '../../imaging/types.js';
 import { classMap, fitWithin, mapOverImage, mapRows, peakOf } from '../cam.js';
@@ -21,6 +22,8 @@ export interface EngineOptions {
   batchSize?: number;
   /** Run a classifier Osteon did not export, with these settings instead of the file's metadata. */
   plain?: PlainModelOptions;
+  /** Overrides the model's own test-time flip setting (ModelDescription.testTimeFlip). */
+  testTimeFlip?: boolean;
 }
 
 export interface CamOptions {
@@ -48,9 +51,10 @@ export interface CamResult {
 
 export interface Prediction {
   label: string;
+  /** With test-time flip, the mean of the image's and its mirror's. */
   probabilities: Record<string, number>;
   threshold: number;
-  /** Raw class scores in class order (null when the model outputs only probabilities). */
+  /** Raw class scores in class order (null when the model outputs only probabilities); with test-time flip, the mean. */
   logits: number[] | null;
   cam?: CamResult;
 }
@@ -60,7 +64,8 @@ export type FilePrediction = { file: string } & ({ prediction: Prediction } | { 
 /**
  * Classifies radiographs with onnxruntime: one session per model, reused; images batched up to `batchSize`
  * per run; preprocessing by src/imaging's `preprocess` with the settings the model carries, so a file gets
- * the same probability here as in training's evaluation.
+ * the same probability here as in training's evaluation. With test-time flip (the model's setting, or the
+ * caller's), each image is also classified mirrored and the two are averaged, heatmaps included.
  */
 export class InferenceEngine {
   readonly batchSize: number;
@@ -102,6 +107,7 @@ export class InferenceEngine {
           },
         });
       if (described) checkOsteonTensors(session, model);
+      if (options.testTimeFlip !== undefined) model.testTimeFlip = options.testTimeFlip;
       return new InferenceEngine(session, model, batchSize);
     } catch (error) {
       await session.release();
@@ -170,12 +176,44 @@ export class InferenceEngine {
     const { size, channels } = model.spec;
     const n = inputs.length;
     if (n === 0) return [];
-    const data = packBatch(inputs, size, channels, model.layout);
-    const dims = model.layout === 'nchw' ? [n, channels, size, size] : [n, size, size, channels];
     const wantCam = Boolean(cam) && images !== undefined && model.featuresOutput !== null && model.camHead !== null;
     const fetches = [...new Set([model.scoresOutput, model.logitsOutput, wantCam ? model.featuresOutput : null])].filter(
       (name): name is string => name !== null,
     );
+    const views = [await this.runSession(inputs, fetches)];
+    if (model.testTimeFlip) views.push(await this.runSession(inputs.map((x) => mirrorHorizontally(x, size, size, channels)), fetches));
+    const classes = model.classes.length;
+    const predictions: Prediction[] = [];
+    for (let i = 0; i < n; i++) {
+      const rows = views.map((outputs) => (outputs[model.scoresOutput]!.data as Float32Array).subarray(i * classes, (i + 1) * classes));
+      const probabilities = meanOf(rows.map((row) => (model.scoresAre === 'logits' ? softmax(row) : Array.from(row))));
+      const labelIndex = decideLabel(probabilities, model.classes, model.positiveClass, model.threshold);
+      const logits = model.logitsOutput
+        ? meanOf(views.map((outputs) => Array.from((outputs[model.logitsOutput!]!.data as Float32Array).subarray(i * classes, (i + 1) * classes))))
+        : null;
+      const prediction: Prediction = {
+        label: model.classes[labelIndex] as string,
+        probabilities: Object.fromEntries(model.classes.map((c, k) => [c, probabilities[k] as number])),
+        threshold: model.threshold,
+        logits,
+      };
+      if (wantCam) {
+        const options = typeof cam === 'object' ? cam : {};
+        const features = views.map((outputs) => outputs[model.featuresOutput as string] as ort.Tensor);
+        prediction.cam = await this.camFor(features, i, (images as DecodedImage[])[i] as DecodedImage, prediction.label, options);
+      }
+      predictions.push(prediction);
+    }
+    return predictions;
+  }
+
+  /** One session run over a batch of preprocessed images; checks the scores' shape. */
+  private async runSession(inputs: Float32Array[], fetches: string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
+    const { model } = this;
+    const { size, channels } = model.spec;
+    const n = inputs.length;
+    const data = packBatch(inputs, size, channels, model.layout);
+    const dims = model.layout === 'nchw' ? [n, channels, size, size] : [n, size, size, channels];
     const outputs = await this.session.run({ [model.inputName]: new ort.Tensor('float32', data, dims) }, fetches);
     const scores = outputs[model.scoresOutput] as ort.Tensor;
     const classes = model.classes.length;
@@ -186,40 +224,26 @@ export class InferenceEngine {
           `${classes} classes; check the output name and the class list.`,
       );
     }
-    const scoreData = scores.data as Float32Array;
-    const logitData = model.logitsOutput ? ((outputs[model.logitsOutput] as ort.Tensor).data as Float32Array) : null;
-    const predictions: Prediction[] = [];
-    for (let i = 0; i < n; i++) {
-      const row = scoreData.subarray(i * classes, (i + 1) * classes);
-      const probabilities = model.scoresAre === 'logits' ? softmax(row) : Array.from(row);
-      const labelIndex = decideLabel(probabilities, model.classes, model.positiveClass, model.threshold);
-      const prediction: Prediction = {
-        label: model.classes[labelIndex] as string,
-        probabilities: Object.fromEntries(model.classes.map((c, k) => [c, probabilities[k] as number])),
-        threshold: model.threshold,
-        logits: logitData ? Array.from(logitData.subarray(i * classes, (i + 1) * classes)) : null,
-      };
-      if (wantCam) {
-        const features = outputs[model.featuresOutput as string] as ort.Tensor;
-        const options = typeof cam === 'object' ? cam : {};
-        prediction.cam = await this.camFor(features, i, (images as DecodedImage[])[i] as DecodedImage, prediction.label, options);
-      }
-      predictions.push(prediction);
-    }
-    return predictions;
+    return outputs;
   }
 
-  private async camFor(features: ort.Tensor, index: number, image: DecodedImage, label: string, options: CamOptions): Promise<CamResult> {
+  /** `features`: the feature maps of each view, the mirrored view's (test-time flip) second; their maps are averaged. */
+  private async camFor(features: ort.Tensor[], index: number, image: DecodedImage, label: string, options: CamOptions): Promise<CamResult> {
     const { model } = this;
     const className = options.className ?? label;
     const classIndex = model.classes.indexOf(className);
     if (classIndex < 0) {
       throw new OsteonError('UNKNOWN_CLASS', `No class "${className}" in this model; its classes are ${model.classes.join(', ')}.`);
     }
-    const [, channels, height, width] = features.dims as [number, number, number, number];
-    const plane = channels * height * width;
-    const data = (features.data as Float32Array).subarray(index * plane, (index + 1) * plane);
-    const coarse = classMap({ data, channels, height, width }, model.camHead!, classIndex);
+    const maps = features.map((view, v) => {
+      const [, channels, height, width] = view.dims as [number, number, number, number];
+      const plane = channels * height * width;
+      const data = (view.data as Float32Array).subarray(index * plane, (index + 1) * plane);
+      const map = classMap({ data, channels, height, width }, model.camHead!, classIndex);
+      // The mirrored view's map, mirrored back, lies over the image the same way round.
+      return v === 0 ? map : { ...map, values: mirrorHorizontally(map.values, height, width, 1) };
+    });
+    const coarse = { ...maps[0]!, values: Float32Array.from(meanOf(maps.map((m) => m.values))) };
     const placement = inputPlacement(image.width, image.height, model.spec);
     const rawSize = fitWithin(image.width, image.height, options.maxSide ?? model.spec.size);
     const raw = mapOverImage(coarse, model.spec.size, placement, rawSize.width, rawSize.height);
@@ -301,4 +325,11 @@ async function decodeFile(file: string): Promise<Decoded | { file: string; error
 function describeError(error: unknown): { code: string; message: string } {
   if (isOsteonError(error)) return { code: error.code, message: error.message };
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The element-wise mean of equally long rows. */
+function meanOf(rows: ArrayLike<number>[]): number[] {
+  const out = Array.from(rows[0]!, () => 0);
+  for (const row of rows) for (let k = 0; k < out.length; k++) out[k]! += row[k]! / rows.length;
+  return out;
 }

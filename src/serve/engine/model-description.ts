@@ -36,4 +36,6 @@ export interface ModelDescription {
   camHead: CamHead | null;
   /** A fixed batch dimension of the model's input, when it has one (e.g. 1 for many exported models). */
   fixedBatch: number | null;
+  /** Average each image's probabilities with its left-right mirror's (test-time augmentation). */
+  testTimeFlip: boolean;
 }

@@ -38,6 +38,7 @@ export function describeOsteonModel(bytes: Uint8Array): ModelDescription {
     featuresOutput: ONNX_OUTPUTS.features,
     camHead: readCamHead(bytes, properties, numClasses),
     fixedBatch: null,
+    testTimeFlip: serving.testTimeFlip,
   };
 }
 

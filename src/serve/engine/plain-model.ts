@@ -36,6 +36,8 @@ export interface PlainModelOptions {
   positiveClass?: string;
   /** Default 0.5. */
   threshold?: number;
+  /** Average each image's probabilities with its left-right mirror's (default false). */
+  testTimeFlip?: boolean;
 }
 
 interface SessionShape {
@@ -100,5 +102,6 @@ export function describePlainModel(options: PlainModelOptions, session: SessionS
     featuresOutput: null,
     camHead: null,
     fixedBatch: typeof batch === 'number' && batch > 0 ? batch : null,
+    testTimeFlip: options.testTimeFlip ?? false,
   };
 }
