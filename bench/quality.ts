@@ -156,6 +156,10 @@ for (const arch of archs) {
         const row = { run, score: scoreRun(run, data.files.test) };
         rows.push(row);
         printRow(row);
+        if (run.withoutFlip) {
+          const single = scoreRun({ ...run, ...run.withoutFlip }, data.files.test);
+          console.log(`|  | the same model without test-time flip: test AUROC ${withCi(single.auroc, single.aurocCi)}, threshold ${single.threshold.toFixed(3)} |`);
+        }
         if (run.epochScores) {
           console.log(`|  | epochs of that run, val / test AUROC: ${run.epochScores.map((e) => `${e.epoch + 1}: ${f3(e.valAuroc)} / ${f3(e.testAuroc)}`).join('; ')} |`);
           if (run.epochScores.some((e) => e.live)) {

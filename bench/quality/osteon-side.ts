@@ -29,13 +29,14 @@ export async function runOsteon(options: OsteonSideOptions): Promise<SideRun> {
   let stoppedByBudget = false;
   const epochSeconds: number[] = [];
   let budget: NodeJS.Timeout | undefined;
+  const recipe = {
+    ...applyOverrides(defaultRecipe(options.arch), options.overrides ?? {}),
+    size: options.size, epochs: options.epochs, seed: options.seed, threads: options.threads,
+  };
   const launched = launchTraining({
     workspace: options.workspace,
     project: options.data.projectName,
-    recipe: {
-      ...applyOverrides(defaultRecipe(options.arch), options.overrides ?? {}),
-      size: options.size, epochs: options.epochs, seed: options.seed, threads: options.threads,
-    },
+    recipe,
     onEvent: (event) => {
       // The budget counts from the first step, as the baseline's does (not the tensor cache build before it).
       if (event.type === 'start' && options.minutes !== undefined) {
@@ -62,13 +63,20 @@ export async function runOsteon(options: OsteonSideOptions): Promise<SideRun> {
   }
   const wallSeconds = (performance.now() - started) / 1000;
 
-  const evaluation = await evaluateRun({ workspace: options.workspace, runId: result.id, split: 'test', rule: { kind: 'youden' } });
-  const byImage = new Map(evaluation.files.map((f) => [f.imageId, f.probabilities.fractured!]));
-  const testProbabilities = options.data.files.test.map((f) => {
-    const p = byImage.get(f.imageId);
-    if (p === undefined) throw new Error(`Osteon's evaluation of run ${result.id} left out test image ${f.relative}.`);
-    return p;
-  });
+  const evaluate = (testTimeFlip?: boolean) =>
+    evaluateRun({ workspace: options.workspace, runId: result.id, split: 'test', rule: { kind: 'youden' }, testTimeFlip });
+  const inBenchOrder = (evaluation: Awaited<ReturnType<typeof evaluate>>) => {
+    const byImage = new Map(evaluation.files.map((f) => [f.imageId, f.probabilities.fractured!]));
+    return options.data.files.test.map((f) => {
+      const p = byImage.get(f.imageId);
+      if (p === undefined) throw new Error(`Osteon's evaluation of run ${result.id} left out test image ${f.relative}.`);
+      return p;
+    });
+  };
+  const evaluation = await evaluate();
+  const testProbabilities = inBenchOrder(evaluation);
+  // What the test-time flip adds: the same model evaluated without it (its own threshold on val).
+  const single = recipe.testTimeFlip ? await evaluate(false) : undefined;
   const epochScores = options.epochScores ? await scoreKeptEpochs(options.workspace, result.id, options.data) : undefined;
   return {
     ...(epochScores ? { epochScores } : {}),
@@ -84,5 +92,6 @@ export async function runOsteon(options: OsteonSideOptions): Promise<SideRun> {
     stoppedByBudget,
     threshold: evaluation.threshold.threshold,
     testProbabilities,
+    ...(single ? { withoutFlip: { threshold: single.threshold.threshold, testProbabilities: inBenchOrder(single) } } : {}),
   };
 }

@@ -23,4 +23,6 @@ export interface SideRun {
   testProbabilities: number[];
   /** With --epoch-scores (Osteon's side): every epoch's val and test AUROC, a diagnostic of the best-epoch choice. */
   epochScores?: EpochScore[];
+  /** Osteon's side, when its recipe averages each image with its mirror: the same model scored without that. */
+  withoutFlip?: { threshold: number; testProbabilities: number[] };
 }

@@ -66,6 +66,11 @@ export async function evaluateRun(options: {
   split?: Split;
   rule?: ThresholdRule;
   bootstrap?: { resamples?: number; seed?: number };
+  /**
+   * Instead of the run's recipe: whether each image is averaged with its mirror (the threshold is chosen so too).
+   * Differing from the recipe, the evaluation is a what-if: the run's threshold and evaluations stay as they were.
+   */
+  testTimeFlip?: boolean;
   onProgress?: (stage: string, done: number, total: number) => void;
 }): Promise<RunEvaluation> {
   const split = options.split ?? 'test';
@@ -77,14 +82,16 @@ export async function evaluateRun(options: {
     const positiveIndex = Math.max(0, project.classes.indexOf('fractured'));
     const usable = (s: Split) => usableImages(listImages(store, project.id, { split: s }), project.classes);
     const classIndex = (label: string) => project.classes.indexOf(label);
-    engine = await InferenceEngine.load(exportRun(store, run.id, { threshold: 0.5 }));
+    engine = await InferenceEngine.load(exportRun(store, run.id, { threshold: 0.5, testTimeFlip: options.testTimeFlip }));
     const read = (image: Radiograph) => new Uint8Array(readOriginal(store, image));
     const positive = project.classes[positiveIndex]!;
+    // Evaluated otherwise than the run will be served: a what-if, neither its threshold nor its scores are recorded.
+    const whatIf = options.testTimeFlip !== undefined && options.testTimeFlip !== (run.recipe.testTimeFlip ?? false);
 
     const validation = await classifySplit(engine, usable('val'), read, (d, t) => options.onProgress?.('validation', d, t));
     const sample = scoreSample(validation.map((f) => f.probabilities[positive]!), validation.map((f) => classIndex(f.label)), { positiveIndex, numClasses: project.classes.length });
     const threshold = chooseThreshold(sample, options.rule ?? { kind: 'youden' });
-    updateRun(store, run.id, { threshold: threshold.threshold });
+    if (!whatIf) updateRun(store, run.id, { threshold: threshold.threshold });
 
     const files = split === 'val' ? validation : await classifySplit(engine, usable(split), read, (d, t) => options.onProgress?.(split, d, t));
     if (files.length === 0) {
@@ -94,9 +101,11 @@ export async function evaluateRun(options: {
       files.map((f) => ({ probability: f.probabilities[positive]!, label: classIndex(f.label), group: f.group, ...(f.subset ? { subset: f.subset } : {}) })),
       { threshold: threshold.threshold, positiveIndex, classes: project.classes, bootstrap: { resamples: options.bootstrap?.resamples ?? 1000, seed: options.bootstrap?.seed ?? 0 } },
     );
-    store.db.prepare('INSERT INTO evaluations (run_id, split, metrics, created_at) VALUES (?, ?, ?, ?)')
-      .run(run.id, split, JSON.stringify({ ...report, curves: undefined }), new Date().toISOString());
-    const selectionWarning = split === 'test' ? selectionGapWarning(run.bestValAuroc, report.auroc, report.ci.auroc) : null;
+    if (!whatIf) {
+      store.db.prepare('INSERT INTO evaluations (run_id, split, metrics, created_at) VALUES (?, ?, ?, ?)')
+        .run(run.id, split, JSON.stringify({ ...report, curves: undefined }), new Date().toISOString());
+    }
+    const selectionWarning = split === 'test' && !whatIf ? selectionGapWarning(run.bestValAuroc, report.auroc, report.ci.auroc) : null;
     return { runId: run.id, split, threshold, report, files, selectionWarning };
   } finally {
     await engine?.release();

@@ -15,7 +15,11 @@ import fs from 'node:fs';
  * A run's best checkpoint as a self-describing ONNX model: its preprocessing, classes, and the threshold chosen on
  * validation (0.5 until the run has been evaluated).
  */
-export function exportRun(store: DatasetStore, runId: string, options: { threshold?: number; weights?: string } = {}): Uint8Array {
+export function exportRun(
+  store: DatasetStore,
+  runId: string,
+  options: { threshold?: number; weights?: string; testTimeFlip?: boolean } = {},
+): Uint8Array {
   const run = getRun(store, runId);
   const project = getProject(store, run.projectId);
   // `weights`: another checkpoint of the run (an epoch kept for analysis) instead of its best.
@@ -30,6 +34,6 @@ export function exportRun(store: DatasetStore, runId: string, options: { thresho
     threshold: options.threshold ?? run.threshold ?? 0.5,
     runId: run.id,
     // Runs from before the recipe had the field were validated without it.
-    testTimeFlip: run.recipe.testTimeFlip ?? false,
+    testTimeFlip: options.testTimeFlip ?? run.recipe.testTimeFlip ?? false,
   });
 }

@@ -130,7 +130,7 @@ describe('training runs', () => {
     const valAuroc = async (testTimeFlip: boolean) => {
       const result = await trainRun({ workspace, project: 'synthetic', recipe: { ...recipe, epochs: 1, testTimeFlip } });
       const evaluation = await evaluateRun({ workspace, runId: result.id, split: 'val', bootstrap: { resamples: 10 } });
-      return { training: result.best.valAuroc!, served: evaluation.report.auroc! };
+      return { id: result.id, training: result.best.valAuroc!, served: evaluation.report.auroc! };
     };
     const flipped = await valAuroc(true);
     const single = await valAuroc(false);
@@ -138,6 +138,19 @@ describe('training runs', () => {
     expect(single.served).toBeCloseTo(single.training, 6);
     // Same weights (training is deterministic), so only the mirrored views tell the two apart.
     expect(flipped.training).not.toBe(single.training);
+
+    // Evaluated without the flip its run was validated with: the other run's score, and nothing recorded.
+    const store = openStore(workspace);
+    const before = { threshold: getRun(store, flipped.id).threshold, evaluations: store.db.prepare('SELECT COUNT(*) AS n FROM evaluations').get() };
+    store.close();
+    const whatIf = await evaluateRun({ workspace, runId: flipped.id, split: 'val', bootstrap: { resamples: 10 }, testTimeFlip: false });
+    expect(whatIf.report.auroc).toBeCloseTo(single.training, 6);
+    const after = openStore(workspace);
+    try {
+      expect({ threshold: getRun(after, flipped.id).threshold, evaluations: after.db.prepare('SELECT COUNT(*) AS n FROM evaluations').get() }).toEqual(before);
+    } finally {
+      after.close();
+    }
   });
 
   it('says what is missing when a project has nothing to train on', async () => {

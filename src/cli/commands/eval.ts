@@ -43,13 +43,14 @@ export function register(program: Command): void {
       .option('--mean <list>', 'per-channel mean of a non-Osteon model, e.g. 0.485,0.456,0.406')
       .option('--std <list>', 'per-channel std of a non-Osteon model, e.g. 0.229,0.224,0.225')
       .option('--classes <list>', 'class names of a non-Osteon model in output order', 'fractured,normal')
-      .option('--test-time-flip <on|off>', '--model: average each image with its left-right mirror (default: as the model says; off for a non-Osteon model)'),
+      .option('--test-time-flip <on|off>', 'average each image with its left-right mirror (default: as the run or model says; off for a non-Osteon model)'),
   ).action(
     action<EvalOptions>(async (_args, o) => {
       if (o.run) {
         const bar = new Map<string, ProgressBar>();
         const result = await evaluateRun({
           workspace: resolveWorkspace(o.workspace), runId: o.run, split: o.split as Split, rule: parseThresholdRule(o.threshold),
+          testTimeFlip: o.testTimeFlip === undefined ? undefined : onOff('--test-time-flip', o.testTimeFlip),
           onProgress: (stage, done, total) => {
             if (!bar.has(stage)) bar.set(stage, new ProgressBar(stage, total));
             bar.get(stage)!.update(done);
