@@ -59,6 +59,7 @@ describe('POST /v1/predict', () => {
   it('gives the probabilities `osteon predict` gives, by multipart, raw body and batch', async () => {
     const engine = await InferenceEngine.load(ws.versions[0].file, { threads: 1 });
     const expected = await predictReport(engine, ws.images);
+    const flips = engine.model.testTimeFlip;
     await engine.release();
     const batch = multipartBody(ws.images.map((file) => ({ name: path.basename(file), bytes: fs.readFileSync(file), type: 'image/png' })));
     const batchResponse = await app.inject({ method: 'POST', url: '/v1/predict/batch', headers: { ...bearer(ws.predictKey), ...batch.headers }, payload: batch.payload });
@@ -80,6 +81,7 @@ describe('POST /v1/predict', () => {
         expect(got.label).toBe(want.label);
         expect(got.threshold).toBe(want.threshold);
         expect(got.modelVersion).toBe(ws.versions[0].version);
+        expect(got.testTimeFlip).toBe(flips);
         expect(Math.abs(got.probabilities.fractured - want.probabilities.fractured!)).toBeLessThan(1e-5);
         expect(Math.abs(got.probabilities.normal - want.probabilities.normal!)).toBeLessThan(1e-5);
         expect(got.timingsMs.total).toBeGreaterThan(0);

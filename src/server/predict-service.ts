@@ -10,6 +10,8 @@ export interface ApiPrediction {
   probabilities: Record<string, number>;
   threshold: number;
   modelVersion: number;
+  /** Whether the probabilities average the image and its left-right mirror (the model's test-time flip). */
+  testTimeFlip: boolean;
   heatmap?: { className: string; peak: { x: number; y: number }; width: number; height: number; png: string };
   timingsMs: { decode: number; preprocess: number; queue: number; inference: number; heatmap?: number; total: number };
   /** Images in the engine run this one shared. */
@@ -62,6 +64,7 @@ export async function predictUpload(holder: ModelHolder, bytes: Uint8Array, sett
       probabilities: prediction.probabilities,
       threshold: prediction.threshold,
       modelVersion: version.version,
+      testTimeFlip: engine.model.testTimeFlip,
       timingsMs: {
         decode: round(decoded - start),
         preprocess: round(preprocessed - decoded),

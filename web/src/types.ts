@@ -89,6 +89,7 @@ export interface PredictResult {
   probabilities: Record<string, number>;
   threshold: number;
   modelVersion: number;
+  testTimeFlip: boolean;
   positiveClass: string;
   heatmap: { png: string; peak: { x: number; y: number }; className: string } | null;
   image: { png: string; width: number; height: number; format: string };

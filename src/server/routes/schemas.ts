@@ -27,6 +27,7 @@ export const predictionSchema = {
     probabilities: { type: 'object', additionalProperties: { type: 'number' }, description: 'class name to probability' },
     threshold: { type: 'number', description: 'decision threshold on the positive class' },
     modelVersion: { type: 'integer' },
+    testTimeFlip: { type: 'boolean', description: 'the probabilities average the image and its left-right mirror (set when the model was trained)' },
     heatmap: {
       type: 'object',
       description: 'with ?heatmap=1: class activation overlay (PNG, base64) and its peak in the original image\'s pixels',

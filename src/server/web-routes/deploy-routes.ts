@@ -65,6 +65,7 @@ export async function deployRoutes(app: FastifyInstance, ctx: WebContext, engine
       probabilities: prediction!.probabilities,
       threshold: prediction!.threshold,
       modelVersion: version.version,
+      testTimeFlip: engine.model.testTimeFlip,
       positiveClass: version.classes.includes('fractured') ? 'fractured' : version.classes[0],
       heatmap: cam?.overlayPng
         ? { png: Buffer.from(cam.overlayPng).toString('base64'), peak: { x: cam.peak.x, y: cam.peak.y }, className: cam.className }

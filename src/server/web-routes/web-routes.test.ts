@@ -176,6 +176,8 @@ describe('web routes', () => {
     expect(['fractured', 'normal']).toContain(body.label);
     expect(body.probabilities.fractured + body.probabilities.normal).toBeCloseTo(1, 5);
     expect(body.modelVersion).toBe(models.current);
+    // The default recipe validates, and so serves, with the test-time flip.
+    expect(body.testTimeFlip).toBe(true);
     const heatmap = await sharp(Buffer.from(body.heatmap.png, 'base64')).metadata();
     expect(heatmap.format).toBe('png');
     expect(body.heatmap.peak.x).toBeGreaterThanOrEqual(0);

@@ -77,7 +77,8 @@ export async function deployPage(main: HTMLElement, project: Project): Promise<v
       h('div', { class: 'probability', role: 'img', 'aria-label': `Probability of ${r.positiveClass} ${(p * 100).toFixed(1)}%, threshold ${(r.threshold * 100).toFixed(1)}%` },
         h('div', { class: 'bar', style: `width:${(p * 100).toFixed(1)}%` }),
         h('div', { class: 'threshold', style: `left:${(r.threshold * 100).toFixed(1)}%` })),
-      h('p', null, `p(${r.positiveClass}) = ${p.toFixed(3)} against the threshold ${r.threshold.toFixed(3)}.`),
+      h('p', null, `p(${r.positiveClass}) = ${p.toFixed(3)} against the threshold ${r.threshold.toFixed(3)}` +
+        `${r.testTimeFlip ? ' (the mean of the radiograph and its mirror image)' : ''}.`),
       h('div', { class: 'heatmap-view' }, h('img', { class: 'base', alt: `The radiograph ${name}`, src: `data:image/png;base64,${r.image.png}` }), overlay, peak),
       overlay ? field('Heatmap opacity', opacity) : h('p', { class: 'muted' }, 'This model has no heatmap output.'),
       h('p', { class: 'muted small' }, `${r.image.width}×${r.image.height} ${r.image.format}; ${Object.entries(r.timingsMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`),
