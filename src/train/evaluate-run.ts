@@ -5,6 +5,7 @@ import { OsteonError } from '../errors.js';
 import { usableImages } from '../pipeline/index.js';
 import { InferenceEngine } from '../serve/engine/index.js';
 import { exportRun } from './export-run.js';
+import { storedRunRecipe } from './recipe.js';
 import { getRun, updateRun } from './runs.js';
 
 export interface EvaluatedFile {
@@ -86,7 +87,7 @@ export async function evaluateRun(options: {
     const read = (image: Radiograph) => new Uint8Array(readOriginal(store, image));
     const positive = project.classes[positiveIndex]!;
     // Evaluated otherwise than the run will be served: a what-if, neither its threshold nor its scores are recorded.
-    const whatIf = options.testTimeFlip !== undefined && options.testTimeFlip !== (run.recipe.testTimeFlip ?? false);
+    const whatIf = options.testTimeFlip !== undefined && options.testTimeFlip !== storedRunRecipe(run.recipe).testTimeFlip;
 
     const validation = await classifySplit(engine, usable('val'), read, (d, t) => options.onProgress?.('validation', d, t));
     const sample = scoreSample(validation.map((f) => f.probabilities[positive]!), validation.map((f) => classIndex(f.label)), { positiveIndex, numClasses: project.classes.length });

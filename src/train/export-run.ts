@@ -8,6 +8,7 @@ import '../nn/zoo/index.js';
 import { workspacePaths } from '../util/workspace.js';
 import { runFiles } from './checkpoint.js';
 import { preprocessSpecFor } from './preprocess-spec.js';
+import { storedRunRecipe } from './recipe.js';
 import { getRun } from './runs.js';
 import fs from 'node:fs';
 
@@ -33,7 +34,6 @@ export function exportRun(
     classes: project.classes,
     threshold: options.threshold ?? run.threshold ?? 0.5,
     runId: run.id,
-    // Runs from before the recipe had the field were validated without it.
-    testTimeFlip: options.testTimeFlip ?? run.recipe.testTimeFlip ?? false,
+    testTimeFlip: options.testTimeFlip ?? storedRunRecipe(run.recipe).testTimeFlip,
   });
 }

@@ -100,6 +100,21 @@ export function defaultRecipe(arch: string): TrainRecipe {
   return { ...structuredClone(DEFAULT_RECIPE), ...structuredClone(adjustments), arch } as TrainRecipe;
 }
 
+/**
+ * A run's stored recipe with the fields that runs made before them lack, set to what those runs trained and were
+ * validated with (not today's defaults): default precision, no weight average, the best validation epoch kept, no
+ * test-time flip.
+ */
+export function storedRunRecipe(stored: TrainRecipe): TrainRecipe {
+  return {
+    ...stored,
+    precision: stored.precision ?? DEFAULT_RECIPE.precision,
+    emaHalfLife: stored.emaHalfLife ?? 0,
+    selection: stored.selection ?? 'best-val',
+    testTimeFlip: stored.testTimeFlip ?? false,
+  };
+}
+
 const NUMBER_FIELDS = ['size', 'epochs', 'batchSize', 'lr', 'weightDecay', 'momentum', 'warmupEpochs', 'minLrFactor',
   'labelSmoothing', 'patience', 'emaHalfLife', 'freezeEpochs', 'seed', 'threads'] as const;
 

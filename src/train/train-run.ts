@@ -17,7 +17,7 @@ import { workspacePaths } from '../util/workspace.js';
 import { VERSION } from '../version.js';
 import { readRunState, runFiles, saveEpochCheckpoint, type RunState } from './checkpoint.js';
 import { preprocessSpecFor } from './preprocess-spec.js';
-import { defaultRecipe, DEFAULT_RECIPE, validateRecipe, type TrainRecipe } from './recipe.js';
+import { defaultRecipe, storedRunRecipe, validateRecipe, type TrainRecipe } from './recipe.js';
 import { createRun, getRun, newRunId, recordEpoch, updateRun } from './runs.js';
 import { reconcileEpochRecords } from './reconcile-epochs.js';
 import { currentOwner, ownerState } from './run-owner.js';
@@ -181,7 +181,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     }
     // Runs begun before precision, averaging and selection existed lack them in their recipe: they trained without
     // averaging and kept the best validation epoch (their precision: runPrecision).
-    const recipe = validateRecipe(resumed ? { ...resumed.recipe, precision: resumed.recipe.precision ?? DEFAULT_RECIPE.precision, emaHalfLife: resumed.recipe.emaHalfLife ?? 0, selection: resumed.recipe.selection ?? 'best-val', testTimeFlip: resumed.recipe.testTimeFlip ?? false } : ({ ...defaultRecipe(options.recipe!.arch), ...options.recipe } as TrainRecipe));
+    const recipe = validateRecipe(resumed ? storedRunRecipe(resumed.recipe) : ({ ...defaultRecipe(options.recipe!.arch), ...options.recipe } as TrainRecipe));
     const graph = createModelGraph(recipe.arch, { inputChannels: recipe.channels, numClasses: project.classes.length });
     const spec = preprocessSpecFor(recipe);
     const fingerprint = dataFingerprint(store, project);

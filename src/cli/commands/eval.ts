@@ -46,11 +46,12 @@ export function register(program: Command): void {
       .option('--test-time-flip <on|off>', 'average each image with its left-right mirror (default: as the run or model says; off for a non-Osteon model)'),
   ).action(
     action<EvalOptions>(async (_args, o) => {
+      const testTimeFlip = o.testTimeFlip === undefined ? undefined : onOff('--test-time-flip', o.testTimeFlip);
       if (o.run) {
         const bar = new Map<string, ProgressBar>();
         const result = await evaluateRun({
           workspace: resolveWorkspace(o.workspace), runId: o.run, split: o.split as Split, rule: parseThresholdRule(o.threshold),
-          testTimeFlip: o.testTimeFlip === undefined ? undefined : onOff('--test-time-flip', o.testTimeFlip),
+          testTimeFlip,
           onProgress: (stage, done, total) => {
             if (!bar.has(stage)) bar.set(stage, new ProgressBar(stage, total));
             bar.get(stage)!.update(done);
@@ -72,7 +73,6 @@ export function register(program: Command): void {
             classes: (o.classes ?? 'fractured,normal').split(','),
           }
         : undefined;
-      const testTimeFlip = o.testTimeFlip === undefined ? undefined : onOff('--test-time-flip', o.testTimeFlip);
       const engine = await InferenceEngine.load(o.model, { ...(plain ? { plain } : {}), testTimeFlip });
       try {
         log(`evaluating ${o.model} on ${o.data}`);
