@@ -114,16 +114,18 @@ function printRow({ run, score }: Row): void {
     `${withCi(score.auroc, score.aurocCi)} | ${withCi(score.accuracy, score.accuracyCi)} | ` +
     `${withCi(score.sensitivity, score.sensitivityCi)} | ${withCi(score.specificity, score.specificityCi)} | ${score.threshold.toFixed(3)} | ` +
     `${run.bestEpoch === null ? '-' : run.bestEpoch + 1}/${run.epochsDone} (val ${f3(run.bestValAuroc)}) | ` +
-    `${(run.trainSeconds / 60).toFixed(1)}${run.stoppedByBudget ? ' (budget)' : ''} | ${throughput(run).overall.toFixed(1)} |`);
+    `${(run.trainSeconds / 60).toFixed(1)}${run.stoppedByBudget ? ' (budget)' : ''}${run.trainedOn ? ' (other machine)' : ''} | ` +
+    `${run.trainedOn ? 'n/a' : throughput(run).overall.toFixed(1)} |`);
 }
 
 /**
  * End-to-end training images/s (augmentation, steps and per-epoch validation): over the whole run, and over the
  * median epoch, which a one-off stall (first-epoch warm-up, a busy moment) does not move. A saved run from before
- * epoch times were recorded has only the first (NaN for the median).
+ * epoch times were recorded has only the first (NaN for the median); one trained elsewhere has neither.
  */
 function throughput(run: SideRun): { overall: number; medianEpoch: number } {
   const images = data.files.train.length;
+  if (run.trainedOn) return { overall: Number.NaN, medianEpoch: Number.NaN };
   if (run.epochSeconds.length === 0) return { overall: (images * run.epochsDone) / run.trainSeconds, medianEpoch: Number.NaN };
   const sorted = [...run.epochSeconds].sort((a, b) => a - b);
   const median = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : Number.NaN;
@@ -139,8 +141,8 @@ for (const arch of archs) {
     const sides: Array<['osteon' | 'plain', () => Promise<SideRun>]> = [['osteon', () => runOsteon({ ...common, epochScores: values['epoch-scores'], overrides })]];
     if (values['baseline-from']) {
       sides.push(['plain', async () => {
-        const saved = savedBaseline(values['baseline-from']!, { arch, seed, size, epochs, threads, minutes, limit }, data.files.test);
-        versions = `${saved.versions}; plain runs trained ${saved.date.slice(0, 10)}, taken from ${values['baseline-from']}`;
+        const saved = savedBaseline(values['baseline-from']!, { arch, seed, size, epochs, threads, minutes, limit, machine: describeMachine() }, data.files.test);
+        versions = `${saved.versions}; plain runs trained ${saved.date.slice(0, 10)}${saved.run.trainedOn ? ` on ${saved.run.trainedOn}` : ''}, taken from ${values['baseline-from']}`;
         return saved.run;
       }]);
     } else if (!values['skip-baseline']) {

@@ -2,8 +2,9 @@
 /usr/bin/python3 (PyTorch 1.13, torchvision 0.14).
 
 Usage: torchvision_quality.py SPEC.json
-SPEC: {arch, size, epochs, seed, threads, batchSize, workers, minutes (null = no limit),
-       train|val|test: [{file, label}]}  (label: 'fractured' or 'normal'; the exact files Osteon used)
+SPEC: {arch, size, epochs, seed, threads, batchSize, workers, minutes (null = no limit), device ('cpu' when absent,
+       'cuda' on a machine with a GPU), train|val|test: [{file, label}]}  (label: 'fractured' or 'normal'; the exact
+       files Osteon used)
 
 Recipe: torchvision model from scratch (num_classes=2), RGB input stretched to size x size, ImageNet
 normalisation; augmentation: random resized crop (scale 0.8-1), horizontal flip, rotation +-10 degrees, colour
@@ -13,6 +14,7 @@ val (best epoch) and test, and the history; progress goes to stderr.
 """
 import copy
 import json
+import os
 import random
 import sys
 import time
@@ -75,13 +77,19 @@ def make_model(arch):
     return getattr(torchvision.models, arch)(num_classes=2, **extra)
 
 
-def predict(model, loader):
+def predict(model, loader, device):
     model.eval()
     out = []
     with torch.no_grad():
         for images, _ in loader:
-            out.extend(torch.softmax(model(images), dim=1)[:, 0].tolist())
+            out.extend(torch.softmax(model(images.to(device)), dim=1)[:, 0].cpu().tolist())
     return out
+
+
+def describe(device):
+    if device.type == 'cuda':
+        return f'{torch.cuda.get_device_name(device)}, {os.cpu_count()} cores'
+    return f'CPU, {torch.get_num_threads()} threads'
 
 
 def main():
@@ -89,6 +97,7 @@ def main():
         spec = json.load(f)
     size, seed = spec['size'], spec['seed']
     torch.set_num_threads(spec['threads'])
+    device = torch.device(spec.get('device', 'cpu'))
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -114,7 +123,7 @@ def main():
     val_loader = torch.utils.data.DataLoader(data['val'], batch_size=batch, num_workers=0)
     test_loader = torch.utils.data.DataLoader(data['test'], batch_size=batch, num_workers=0)
 
-    model = make_model(spec['arch'])
+    model = make_model(spec['arch']).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
     steps = max(1, len(train_loader)) * spec['epochs']
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
@@ -132,6 +141,7 @@ def main():
         seen, loss_sum = 0, 0.0
         for images, labels in train_loader:
             optimizer.zero_grad()
+            images, labels = images.to(device), labels.to(device)
             loss = loss_fn(model(images), labels)
             loss.backward()
             optimizer.step()
@@ -146,7 +156,7 @@ def main():
             train_seconds += time.perf_counter() - epoch_start
             log(f'stopped in epoch {epoch + 1}: the {spec["minutes"]}-minute budget is spent')
             break
-        val = predict(model, val_loader)
+        val = predict(model, val_loader, device)
         val_auroc = auroc(val, val_positive)
         train_seconds += time.perf_counter() - epoch_start
         improved = val_auroc is not None and (best['valAuroc'] is None or val_auroc > best['valAuroc'])
@@ -160,12 +170,13 @@ def main():
     if best['state'] is not None:
         model.load_state_dict(best['state'])
     else:
-        best['val'] = predict(model, val_loader)
-    test = predict(model, test_loader)
+        best['val'] = predict(model, val_loader, device)
+    test = predict(model, test_loader, device)
     print(json.dumps({
         'arch': spec['arch'], 'seed': seed, 'epochsDone': len(history), 'bestEpoch': best['epoch'],
         'bestValAuroc': best['valAuroc'], 'trainSeconds': train_seconds, 'stoppedByBudget': out_of_time,
         'history': history, 'torch': torch.__version__, 'torchvision': torchvision.__version__,
+        'device': describe(device),
         'val': [{'file': item['file'], 'fractured': p} for item, p in zip(spec['val'], best['val'])],
         'test': [{'file': item['file'], 'fractured': p} for item, p in zip(spec['test'], test)],
     }))

@@ -28,7 +28,10 @@ export interface PlainSideOptions {
   minutes?: number;
 }
 
-interface PlainOutput {
+/** What the script prints: its run and the per-file probabilities of `fractured`. */
+export interface PlainOutput {
+  arch: string;
+  seed: number;
   epochsDone: number;
   bestEpoch: number | null;
   bestValAuroc: number | null;
@@ -39,6 +42,8 @@ interface PlainOutput {
   test: Array<{ file: string; fractured: number }>;
   torch: string;
   torchvision: string;
+  /** Where it trained (absent in outputs from before the script said). */
+  device?: string;
 }
 
 function runPython(specFile: string): Promise<PlainOutput> {
@@ -55,34 +60,43 @@ function runPython(specFile: string): Promise<PlainOutput> {
 }
 
 /** The probabilities in `files` order, checking the script answered for exactly those files. */
-function aligned(files: BenchFile[], answered: Array<{ file: string; fractured: number }>): number[] {
-  if (answered.length !== files.length || answered.some((a, i) => a.file !== files[i]!.file)) {
+function aligned(files: BenchFile[], answered: Array<{ file: string; fractured: number }>, file: (f: BenchFile) => string): number[] {
+  if (answered.length !== files.length || answered.some((a, i) => a.file !== file(files[i]!))) {
     throw new Error(`${SCRIPT} answered for other files than it was given.`);
   }
   return answered.map((a) => a.fractured);
 }
 
-export async function runPlain(options: PlainSideOptions): Promise<SideRun & { versions: string }> {
-  const { data } = options;
-  const dir = path.join(options.workspace, 'plain');
-  fs.mkdirSync(dir, { recursive: true });
-  const specFile = path.join(dir, `${data.projectName}-${options.arch}-${options.size}px-seed${options.seed}.json`);
-  const list = (files: BenchFile[]) => files.map((f) => ({ file: f.file, label: f.label }));
-  fs.writeFileSync(specFile, JSON.stringify({
+/** The spec the script reads: the run's setting and the exact files of each split, as `file(f)` names them. */
+export function plainSpec(
+  options: Omit<PlainSideOptions, 'workspace' | 'data'> & { device?: string },
+  files: BenchData['files'],
+  file: (f: BenchFile) => string = (f) => f.file,
+): object {
+  const list = (split: BenchFile[]) => split.map((f) => ({ file: file(f), label: f.label }));
+  return {
     arch: options.arch, size: options.size, epochs: options.epochs, seed: options.seed, threads: options.threads,
-    batchSize: options.batchSize, workers: options.workers, minutes: options.minutes ?? null,
-    train: list(data.files.train), val: list(data.files.val), test: list(data.files.test),
-  }));
-  const started = performance.now();
-  const out = await runPython(specFile);
-  const wallSeconds = (performance.now() - started) / 1000;
-  const val = aligned(data.files.val, out.val);
-  const positiveIndex = 0;
-  const sample = scoreSample(val, data.files.val.map((f) => (f.label === 'fractured' ? 0 : 1)), { positiveIndex });
+    batchSize: options.batchSize, workers: options.workers, minutes: options.minutes ?? null, device: options.device ?? 'cpu',
+    train: list(files.train), val: list(files.val), test: list(files.test),
+  };
+}
+
+/**
+ * The script's output as a side of the comparison, its threshold chosen on its val probabilities by the same rule
+ * as Osteon's. `file(f)` is how the spec named each file.
+ */
+export function plainSideRun(
+  out: PlainOutput,
+  files: BenchData['files'],
+  wallSeconds: number,
+  file: (f: BenchFile) => string = (f) => f.file,
+): SideRun {
+  const val = aligned(files.val, out.val, file);
+  const sample = scoreSample(val, files.val.map((f) => (f.label === 'fractured' ? 0 : 1)), { positiveIndex: 0 });
   return {
     side: 'plain',
-    arch: options.arch,
-    seed: options.seed,
+    arch: out.arch,
+    seed: out.seed,
     epochsDone: out.epochsDone,
     bestEpoch: out.bestEpoch,
     bestValAuroc: out.bestValAuroc,
@@ -91,7 +105,19 @@ export async function runPlain(options: PlainSideOptions): Promise<SideRun & { v
     wallSeconds,
     stoppedByBudget: out.stoppedByBudget,
     threshold: chooseThreshold(sample, { kind: 'youden' }).threshold,
-    testProbabilities: aligned(data.files.test, out.test),
-    versions: `torch ${out.torch}, torchvision ${out.torchvision}`,
+    testProbabilities: aligned(files.test, out.test, file),
   };
+}
+
+export const plainVersions = (out: PlainOutput) => `torch ${out.torch}, torchvision ${out.torchvision}`;
+
+export async function runPlain(options: PlainSideOptions): Promise<SideRun & { versions: string }> {
+  const { data } = options;
+  const dir = path.join(options.workspace, 'plain');
+  fs.mkdirSync(dir, { recursive: true });
+  const specFile = path.join(dir, `${data.projectName}-${options.arch}-${options.size}px-seed${options.seed}.json`);
+  fs.writeFileSync(specFile, JSON.stringify(plainSpec(options, data.files)));
+  const started = performance.now();
+  const out = await runPython(specFile);
+  return { ...plainSideRun(out, data.files, (performance.now() - started) / 1000), versions: plainVersions(out) };
 }

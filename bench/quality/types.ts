@@ -23,6 +23,11 @@ export interface SideRun {
   testProbabilities: number[];
   /** With --epoch-scores (Osteon's side): every epoch's val and test AUROC, a diagnostic of the best-epoch choice. */
   epochScores?: EpochScore[];
+  /**
+   * A saved plain run trained on another machine or with other threads than this run: said in the report, and its
+   * training speed is not compared.
+   */
+  trainedOn?: string;
   /** Osteon's side, when its recipe averages each image with its mirror: the same model scored without that. */
   withoutFlip?: { threshold: number; testProbabilities: number[] };
 }
