@@ -92,7 +92,8 @@ if (step === 'prepare') {
   fs.writeFileSync(values.out!, `${JSON.stringify(result, null, 1)}\n`);
   for (const { run } of runs) {
     const score = scoreRun(run, data.files.test);
-    console.log(`${run.arch} seed ${run.seed}: test AUROC ${score.auroc?.toFixed(3) ?? 'n/a'}, epoch kept ${run.bestEpoch === null ? '-' : run.bestEpoch + 1}/${run.epochsDone} (val ${run.bestValAuroc?.toFixed(3) ?? 'n/a'})`);
+    const ci = score.aurocCi ? ` [${score.aurocCi.map((x) => x.toFixed(2)).join(', ')}]` : '';
+    console.log(`${run.arch} seed ${run.seed}: test AUROC ${score.auroc?.toFixed(3) ?? 'n/a'}${ci}, threshold ${run.threshold.toFixed(3)}, epoch kept ${run.bestEpoch === null ? '-' : run.bestEpoch + 1}/${run.epochsDone} (val ${run.bestValAuroc?.toFixed(3) ?? 'n/a'})`);
   }
   console.log(`results: ${values.out} (trained on ${out.device})`);
 } else {
