@@ -3,10 +3,8 @@
 // bootstrap over test source groups. AUROC only: an ensemble's threshold would need its val probabilities, which
 // the result files do not keep.
 // Usage: npx tsx bench/quality-ensemble.ts RESULT.json [RESULT.json ...] [--data ../shared/datasets/bone-xray-dev]
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BenchFile } from './quality/dataset.js';
+import { loadSavedRuns } from './quality/saved-runs.js';
 import { pairedAurocDifference, scoreRun } from './quality/score.js';
 import type { SideRun } from './quality/types.js';
 
@@ -14,35 +12,8 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { data: { type: 'string', default: '../shared/datasets/bone-xray-dev' } },
 });
-if (positionals.length === 0) throw new Error('Name one or more result files of bench/quality.ts.');
 
-interface SavedResult {
-  testFiles: string[];
-  runs: Array<Omit<SideRun, 'testProbabilities' | 'epochSeconds'>>;
-  testProbabilities: Array<{ side: SideRun['side']; arch: string; seed: number; p: number[] }>;
-}
-
-const groups = new Map(
-  (JSON.parse(fs.readFileSync(path.join(values.data!, 'groups.json'), 'utf8')) as Array<{ file: string; group: number }>)
-    .map((e) => [e.file, `source:${e.group}`]),
-);
-
-let testFiles: string[] | undefined;
-const runs: SideRun[] = [];
-for (const file of positionals) {
-  const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as SavedResult;
-  testFiles ??= saved.testFiles;
-  if (JSON.stringify(saved.testFiles) !== JSON.stringify(testFiles)) throw new Error(`${file} scored other test files than ${positionals[0]}.`);
-  for (const probabilities of saved.testProbabilities) {
-    const run = saved.runs.find((r) => r.side === probabilities.side && r.arch === probabilities.arch && r.seed === probabilities.seed)!;
-    runs.push({ ...run, epochSeconds: [], testProbabilities: probabilities.p });
-  }
-}
-const test: BenchFile[] = testFiles!.map((relative, i) => {
-  const group = groups.get(relative);
-  if (!group) throw new Error(`${relative} is not in groups.json: were the results made from another data set?`);
-  return { imageId: i, file: relative, relative, label: relative.split('/')[1]!, group };
-});
+const { test, runs } = loadSavedRuns(positionals, values.data!);
 
 const fmt = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
 const interval = (ci: [number, number] | null) => (ci ? `[${ci[0].toFixed(2)}, ${ci[1].toFixed(2)}]` : '');

@@ -110,7 +110,7 @@ function save(): void {
 }
 
 function printRow({ run, score }: Row): void {
-  console.log(`| ${run.arch} | ${run.seed} | ${run.side === 'osteon' ? 'Osteon default' : 'plain torchvision'} | ` +
+  console.log(`| ${run.arch} | ${run.seed} | ${run.side === 'osteon' ? 'Osteon default' : 'plain torchvision'}${run.precision === 'bf16' ? ' (bf16)' : ''} | ` +
     `${withCi(score.auroc, score.aurocCi)} | ${withCi(score.accuracy, score.accuracyCi)} | ` +
     `${withCi(score.sensitivity, score.sensitivityCi)} | ${withCi(score.specificity, score.specificityCi)} | ${score.threshold.toFixed(3)} | ` +
     `${run.bestEpoch === null ? '-' : run.bestEpoch + 1}/${run.epochsDone} (val ${f3(run.bestValAuroc)}) | ` +

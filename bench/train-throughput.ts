@@ -1,6 +1,6 @@
-// Training throughput: Osteon (`osteon bench train`) in fp32 and in bf16 autocast, against Debian's PyTorch in fp32,
-// on the same architecture, batch, threads, channels-last and allocator settings, run alternately so all three
-// see the same machine state.
+// Training throughput: Osteon (`osteon bench train`) in fp32 and in bf16 autocast, against Debian's PyTorch in the
+// same precisions, on the same architecture, batch, threads, channels-last and allocator settings, run alternately
+// so all of them see the same machine state.
 // Usage: npx tsx bench/train-throughput.ts [--archs all|mobilenet_v2,resnet18] [--precisions fp32,bf16] [--size 224]
 //        [--batch 32] [--steps 8] [--rounds 2] [--no-pytorch] [--out bench/results/train-throughput.json]
 //        (the PyTorch baseline needs scripts/setup.sh --bench; an architecture's minimum input size overrides --size)
@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuHasNativeBf16 } from '../src/nn/engine/precision.js';
-import { createModelGraph, listModels } from '../src/nn/registry.js';
+import { createModelGraph, listModels, listTorchvisionModels } from '../src/nn/registry.js';
 import '../src/nn/zoo/index.js';
 import { describeMachine } from './machine.js';
 
@@ -53,13 +53,19 @@ function osteon(arch: string, precision: string): Measurement {
   return JSON.parse(out);
 }
 
-function pytorch(arch: string): Measurement {
-  const out = execFileSync(
-    '/usr/bin/python3',
-    ['bench/baselines/pytorch_train_throughput.py', arch, sizeOf(arch), values.batch!, values.steps!, values.warmup!, values.threads!],
-    { encoding: 'utf8', env: PYTORCH_ENV, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return JSON.parse(out);
+/** PyTorch in one precision; where it cannot train in it (1.13 has no bf16 backward for ReLU6), the reason. */
+function pytorch(arch: string, precision: string): Measurement | { error: string } {
+  try {
+    const out = execFileSync(
+      '/usr/bin/python3',
+      ['bench/baselines/pytorch_train_throughput.py', arch, sizeOf(arch), values.batch!, values.steps!, values.warmup!, values.threads!, precision],
+      { encoding: 'utf8', env: PYTORCH_ENV, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    return JSON.parse(out);
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n');
+    return { error: stderr[stderr.length - 1] || (error as Error).message };
+  }
 }
 
 function pytorchAvailable(): boolean {
@@ -85,12 +91,15 @@ console.log(`native bfloat16 (AVX512-BF16 or AMX): ${nativeBf16 ? 'yes' : 'NO: b
 console.log(`setting: ${values.size}px, batch ${values.batch}, ${values.threads} threads, channels-last, ` +
   `${values.warmup} warm-up + ${values.steps} timed steps, ${values.rounds} alternating rounds (median)` +
   (withPytorch ? '' : '; PyTorch baseline not installed (scripts/setup.sh --bench) or switched off'));
-console.log(`| architecture | ${precisions.map((p) => `Osteon ${p}`).join(' | ')} | bf16 / fp32 | PyTorch fp32 | Osteon fp32 / PyTorch |`);
-console.log(`|---|${precisions.map(() => '---|').join('')}---|---|---|`);
+const columns = [...precisions.map((p) => `Osteon ${p}`), 'Osteon bf16 / fp32', ...(withPytorch ? precisions.map((p) => `PyTorch ${p}`) : []),
+  ...(withPytorch ? precisions.map((p) => `Osteon / PyTorch ${p}`) : [])];
+console.log(`| architecture | ${columns.join(' | ')} |`);
+console.log(`|---|${columns.map(() => '---|').join('')}`);
 const rows = [];
 for (const arch of archs) {
   const ours: Record<string, number[]> = Object.fromEntries(precisions.map((p) => [p, []]));
-  const theirs: number[] = [];
+  const theirs: Record<string, number[]> = Object.fromEntries(precisions.map((p) => [p, []]));
+  const pytorchErrors: Record<string, string> = {};
   const rss: Record<string, number> = {};
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const precision of precisions) {
@@ -98,17 +107,26 @@ for (const arch of archs) {
       ours[precision]!.push(m.imagesPerSecond);
       rss[precision] = Math.max(rss[precision] ?? 0, m.peakRssMB);
     }
-    if (withPytorch) {
-      const m = pytorch(arch);
-      theirs.push(m.imagesPerSecond);
-      rss.pytorch = Math.max(rss.pytorch ?? 0, m.peakRssMB);
+    for (const precision of withPytorch ? precisions : []) {
+      if (!listTorchvisionModels().includes(arch)) pytorchErrors[precision] = 'no torchvision model of that name';
+      if (pytorchErrors[precision]) continue;
+      const m = pytorch(arch, precision);
+      if ('error' in m) {
+        pytorchErrors[precision] = m.error;
+        continue;
+      }
+      theirs[precision]!.push(m.imagesPerSecond);
+      rss[`pytorch ${precision}`] = Math.max(rss[`pytorch ${precision}`] ?? 0, m.peakRssMB);
     }
   }
   const osteonSpeed = Object.fromEntries(precisions.map((p) => [p, median(ours[p]!)]));
-  const row = { arch, size: Number(sizeOf(arch)), osteon: osteonSpeed, pytorchFp32: withPytorch ? median(theirs) : undefined, rss };
+  const pytorchSpeed = Object.fromEntries(precisions.filter((p) => theirs[p]!.length).map((p) => [p, median(theirs[p]!)]));
+  const row = { arch, size: Number(sizeOf(arch)), osteon: osteonSpeed, pytorch: withPytorch ? pytorchSpeed : undefined, pytorchErrors, rss };
   rows.push(row);
-  console.log(`| ${arch}${sizeOf(arch) === values.size ? '' : ` (${sizeOf(arch)} px)`} | ${precisions.map((p) => speed(osteonSpeed[p])).join(' | ')} | ${ratio(osteonSpeed.bf16, osteonSpeed.fp32)} | ` +
-    `${speed(row.pytorchFp32)} | ${ratio(osteonSpeed.fp32, row.pytorchFp32)} |`);
+  const pytorchCell = (p: string) => (pytorchErrors[p] ? `failed: ${pytorchErrors[p]}` : speed(pytorchSpeed[p]));
+  const cells = [...precisions.map((p) => speed(osteonSpeed[p])), ratio(osteonSpeed.bf16, osteonSpeed.fp32),
+    ...(withPytorch ? precisions.map(pytorchCell) : []), ...(withPytorch ? precisions.map((p) => ratio(osteonSpeed[p], pytorchSpeed[p])) : [])];
+  console.log(`| ${arch}${sizeOf(arch) === values.size ? '' : ` (${sizeOf(arch)} px)`} | ${cells.join(' | ')} |`);
   // Written after every architecture, so a long run stopped part-way keeps what it measured.
   fs.mkdirSync(path.dirname(values.out!), { recursive: true });
   fs.writeFileSync(values.out!,

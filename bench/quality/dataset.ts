@@ -30,7 +30,7 @@ export interface BenchData {
 const SPLITS: Split[] = ['train', 'val', 'test'];
 
 /** groups.json: relative path -> group id of its family of near-duplicates. */
-function readGroups(datasetRoot: string): Map<string, string> {
+export function readGroups(datasetRoot: string): Map<string, string> {
   const entries = JSON.parse(fs.readFileSync(path.join(datasetRoot, 'groups.json'), 'utf8')) as Array<{ file: string; group: number }>;
   return new Map(entries.map((e) => [e.file, String(e.group)]));
 }

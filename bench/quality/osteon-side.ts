@@ -90,6 +90,7 @@ export async function runOsteon(options: OsteonSideOptions): Promise<SideRun> {
     epochSeconds,
     wallSeconds,
     stoppedByBudget,
+    precision: result.precision,
     threshold: evaluation.threshold.threshold,
     testProbabilities,
     ...(single ? { withoutFlip: { threshold: single.threshold.threshold, testProbabilities: inBenchOrder(single) } } : {}),

@@ -104,6 +104,7 @@ export function plainSideRun(
     epochSeconds: out.history.map((epoch) => epoch.seconds),
     wallSeconds,
     stoppedByBudget: out.stoppedByBudget,
+    precision: 'fp32',
     threshold: chooseThreshold(sample, { kind: 'youden' }).threshold,
     testProbabilities: aligned(files.test, out.test, file),
   };
