@@ -107,8 +107,7 @@ for (const arch of archs) {
       ours[precision]!.push(m.imagesPerSecond);
       rss[precision] = Math.max(rss[precision] ?? 0, m.peakRssMB);
     }
-    for (const precision of withPytorch ? precisions : []) {
-      if (!listTorchvisionModels().includes(arch)) pytorchErrors[precision] = 'no torchvision model of that name';
+    for (const precision of withPytorch && listTorchvisionModels().includes(arch) ? precisions : []) {
       if (pytorchErrors[precision]) continue;
       const m = pytorch(arch, precision);
       if ('error' in m) {
@@ -123,6 +122,7 @@ for (const arch of archs) {
   const pytorchSpeed = Object.fromEntries(precisions.filter((p) => theirs[p]!.length).map((p) => [p, median(theirs[p]!)]));
   const row = { arch, size: Number(sizeOf(arch)), osteon: osteonSpeed, pytorch: withPytorch ? pytorchSpeed : undefined, pytorchErrors, rss };
   rows.push(row);
+  // An architecture of Osteon's own (no torchvision model of that name) has no PyTorch figures: n/a.
   const pytorchCell = (p: string) => (pytorchErrors[p] ? `failed: ${pytorchErrors[p]}` : speed(pytorchSpeed[p]));
   const cells = [...precisions.map((p) => speed(osteonSpeed[p])), ratio(osteonSpeed.bf16, osteonSpeed.fp32),
     ...(withPytorch ? precisions.map(pytorchCell) : []), ...(withPytorch ? precisions.map((p) => ratio(osteonSpeed[p], pytorchSpeed[p])) : [])];

@@ -60,8 +60,8 @@ export interface TrainRecipe {
   device: 'cpu' | 'cuda';
   /**
    * Arithmetic of training steps: `bf16` autocast (weights, optimizer state and loss in fp32), `fp32`, or `auto`
-   * (bf16 where the CPU computes it natively and the architecture is verified in it). A run records the precision
-   * it resolved to, so a resumed run keeps it.
+   * (bf16 where the CPU computes it natively and the architecture is verified and faster in it). A run records the
+   * precision it resolved to, so a resumed run keeps it.
    */
   precision: PrecisionChoice;
 }

@@ -47,7 +47,7 @@ export function register(program: Command): void {
       .option('--channels <n>', 'input channels: 1 (grey) or 3')
       .option('--init <file>', 'start from a torchvision-keyed checkpoint (.pth or .safetensors)')
       .option('--freeze-epochs <n>', 'train only the classifier head for the first N epochs')
-      .option('--precision <auto|fp32|bf16>', `bf16 autocast, fp32, or auto: bf16 where the CPU has it natively (default ${DEFAULT_RECIPE.precision})`)
+      .option('--precision <auto|fp32|bf16>', `bf16 autocast, fp32, or auto: bf16 where the CPU has it natively and the architecture trains faster in it (default ${DEFAULT_RECIPE.precision})`)
       .option('--set <key=value>', 'override any recipe field, e.g. --set labelSmoothing=0 --set augment.horizontalFlip=0', collect, [])
       .option('--resume <run>', 'continue a run from its last complete epoch')
       .option('--queue <url>', 'enqueue for workers instead of training here: embedded or redis://HOST:PORT (default: $OSTEON_QUEUE)')

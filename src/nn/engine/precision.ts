@@ -9,15 +9,22 @@ export type PrecisionChoice = Precision | 'auto';
 export const PRECISION_CHOICES: readonly PrecisionChoice[] = ['auto', 'fp32', 'bf16'];
 
 /**
- * Architectures `auto` may train in bf16: each takes bf16 steps with finite losses, its ops' gradients stay close to
- * fp32's, and all are batch-normalised convnets of the kind trained in bf16 at scale. Their accuracy under bf16 on
- * real radiographs is still to be measured on a CPU with native bfloat16 (BENCHMARKS.md, Mixed precision); `auto`
- * keeps any other architecture in fp32.
+ * Architectures that train correctly in bf16: each takes bf16 steps with finite losses, its ops' gradients stay
+ * close to fp32's, and all are batch-normalised convnets of the kind trained in bf16 at scale. `auto` keeps any
+ * other architecture in fp32.
  */
 export const BF16_VERIFIED_ARCHITECTURES: ReadonlySet<string> = new Set([
   'densenet121', 'efficientnet_b0', 'efficientnet_b1', 'googlenet', 'inception_v3', 'mobilenet_v2', 'resnet18',
   'resnet50', 'squeezenet1_1',
 ]);
+
+/**
+ * Verified architectures whose bf16 step is slower than their fp32 step even on a CPU with native bfloat16
+ * (0.85-0.93x, measured on an AVX512-BF16 CPU; BENCHMARKS.md, Mixed precision), so `auto` trains them in fp32. All
+ * three are built of depthwise convolutions, which libtorch 1.13's oneDNN runs no faster in bfloat16; the others
+ * gained 1.5-2.4x.
+ */
+export const BF16_SLOWER_ARCHITECTURES: ReadonlySet<string> = new Set(['efficientnet_b0', 'efficientnet_b1', 'mobilenet_v2']);
 
 /**
  * Whether a CPU computes bfloat16 natively (AVX512-BF16 or AMX-BF16), from the text of /proc/cpuinfo. Without it
@@ -78,6 +85,9 @@ export function resolvePrecision(choice: PrecisionChoice | undefined, context: P
   if (!native) return { precision: 'fp32', reason: 'auto: this CPU has no native bfloat16 (AVX512-BF16 or AMX)' };
   if (!BF16_VERIFIED_ARCHITECTURES.has(context.arch)) {
     return { precision: 'fp32', reason: `auto: ${context.arch} is not yet verified to train well in bf16` };
+  }
+  if (BF16_SLOWER_ARCHITECTURES.has(context.arch)) {
+    return { precision: 'fp32', reason: `auto: ${context.arch} trains faster in fp32 than in bf16, even with native bfloat16` };
   }
   return { precision: 'bf16', reason: 'auto: this CPU has native bfloat16' };
 }
