@@ -20,9 +20,9 @@ export const BF16_VERIFIED_ARCHITECTURES: ReadonlySet<string> = new Set([
 
 /**
  * Verified architectures whose bf16 step is slower than their fp32 step even on a CPU with native bfloat16
- * (0.85-0.93x, measured on an AVX512-BF16 CPU; BENCHMARKS.md, Mixed precision), so `auto` trains them in fp32. All
- * three are built of depthwise convolutions, which libtorch 1.13's oneDNN runs no faster in bfloat16; the others
- * gained 1.5-2.4x.
+ * (0.85-0.93x on an AVX512-BF16 CPU, where the others gained 1.46-3.58x; BENCHMARKS.md, Mixed precision), so
+ * `auto` trains them in fp32. All three are built of depthwise and narrow 1x1 convolutions (in PyTorch's own
+ * autocast EfficientNet loses too).
  */
 export const BF16_SLOWER_ARCHITECTURES: ReadonlySet<string> = new Set(['efficientnet_b0', 'efficientnet_b1', 'mobilenet_v2']);
 
