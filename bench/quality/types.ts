@@ -17,7 +17,10 @@ export interface SideRun {
   /** Seconds from start to trained model (Osteon: includes building the tensor cache on a first run). */
   wallSeconds: number;
   stoppedByBudget: boolean;
-  /** The arithmetic of training (Osteon's resolves its recipe's choice on the machine; the plain recipe's is fp32). Absent in results saved before it was recorded. */
+  /**
+   * The arithmetic of training: Osteon's side resolves its recipe's choice on the machine, the plain recipe's is
+   * fp32. Absent in results saved before it was recorded.
+   */
   precision?: 'fp32' | 'bf16';
   /** Threshold chosen on val by Youden's J, applied unchanged to test. */
   threshold: number;
