@@ -11,8 +11,9 @@ const folder = path.dirname(fileURLToPath(import.meta.url));
 function summary(file: string): string | null {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   if (!/^(\/\/|\/\*\*)/.test(lines[0] ?? '')) return null;
+  const firstCode = lines.findIndex((line) => !/^\s*(\/\/|\/\*\*|\*)/.test(line));
   const comment = lines
-    .slice(0, lines.findIndex((line) => !/^\s*(\/\/|\/\*\*|\*)/.test(line)) >>> 0)
+    .slice(0, firstCode < 0 ? lines.length : firstCode)
     .map((line) => line.replace(/^\s*(\/\/|\/\*\*|\*\/|\*)\s?/, '').trim())
     .filter(Boolean)
     .join(' ');
